@@ -1,0 +1,88 @@
+package dev.corridor;
+
+/** A snapshot of a client's counters and round-trip times. Immutable. */
+public final class ClientStats {
+  private final ConnectionState state;
+  private final long attempts;
+  private final long connections;
+  private final long messagesIn;
+  private final long messagesOut;
+  private final long bytesIn;
+  private final long bytesOut;
+  private final long protocolErrors;
+  private final long lastRttNanos;
+  private final long smoothedRttNanos;
+
+  ClientStats(ConnectionState state, long attempts, long connections, long messagesIn,
+      long messagesOut, long bytesIn, long bytesOut, long protocolErrors, long lastRttNanos,
+      long smoothedRttNanos) {
+    this.state = state;
+    this.attempts = attempts;
+    this.connections = connections;
+    this.messagesIn = messagesIn;
+    this.messagesOut = messagesOut;
+    this.bytesIn = bytesIn;
+    this.bytesOut = bytesOut;
+    this.protocolErrors = protocolErrors;
+    this.lastRttNanos = lastRttNanos;
+    this.smoothedRttNanos = smoothedRttNanos;
+  }
+
+  public ConnectionState state() {
+    return state;
+  }
+
+  /** Connection attempts started since {@code connect()}. */
+  public long attempts() {
+    return attempts;
+  }
+
+  /** Connections established (Welcome received). */
+  public long connections() {
+    return connections;
+  }
+
+  /** Connections established after the first one. */
+  public long reconnects() {
+    return Math.max(0, connections - 1);
+  }
+
+  public long messagesIn() {
+    return messagesIn;
+  }
+
+  public long messagesOut() {
+    return messagesOut;
+  }
+
+  public long bytesIn() {
+    return bytesIn;
+  }
+
+  public long bytesOut() {
+    return bytesOut;
+  }
+
+  /** Inbound messages discarded as oversized, malformed or unknown. */
+  public long protocolErrors() {
+    return protocolErrors;
+  }
+
+  /** The last measured round-trip time in ns, or 0 before the first Pong. */
+  public long lastRttNanos() {
+    return lastRttNanos;
+  }
+
+  /** The smoothed round-trip time (EWMA, gain 1/8) in ns, or 0 before the first Pong. */
+  public long smoothedRttNanos() {
+    return smoothedRttNanos;
+  }
+
+  @Override
+  public String toString() {
+    return "ClientStats{state=" + state + ", attempts=" + attempts + ", connections=" + connections
+        + ", in=" + messagesIn + "/" + bytesIn + "B, out=" + messagesOut + "/" + bytesOut
+        + "B, protocolErrors=" + protocolErrors + ", rtt=" + lastRttNanos / 1000 + "us, srtt="
+        + smoothedRttNanos / 1000 + "us}";
+  }
+}

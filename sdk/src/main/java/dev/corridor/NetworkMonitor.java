@@ -1,0 +1,41 @@
+package dev.corridor;
+
+/**
+ * Tells the client when the device has a usable network. While it reports none the client is
+ * {@link ConnectionState#OFFLINE} and makes no attempts; when the network returns it connects at
+ * once, without waiting out the remaining backoff.
+ *
+ * <p>The JVM default, {@link #ALWAYS_AVAILABLE}, never reports a loss. {@code docs/android.md}
+ * gives an adapter for Android's {@code ConnectivityManager}.
+ */
+public interface NetworkMonitor {
+  /** Receives availability changes; may be called from any thread. */
+  interface Listener {
+    void onNetworkAvailable();
+
+    void onNetworkLost();
+  }
+
+  /** A monitor that always reports the network as available. */
+  NetworkMonitor ALWAYS_AVAILABLE = new NetworkMonitor() {
+    @Override
+    public boolean isAvailable() {
+      return true;
+    }
+
+    @Override
+    public void start(Listener listener) {}
+
+    @Override
+    public void stop() {}
+  };
+
+  /** The current availability, read when the client starts. */
+  boolean isAvailable();
+
+  /** Starts reporting changes to {@code listener}. Called once, by {@code connect()}. */
+  void start(Listener listener);
+
+  /** Stops reporting. Called once, when the client reaches a terminal state. */
+  void stop();
+}

@@ -1,0 +1,576 @@
+package dev.corridor.internal.connection;
+
+import static dev.corridor.ConnectionState.CLOSED;
+import static dev.corridor.ConnectionState.CLOSING;
+import static dev.corridor.ConnectionState.CONNECTED;
+import static dev.corridor.ConnectionState.CONNECTING;
+import static dev.corridor.ConnectionState.FAILED;
+import static dev.corridor.ConnectionState.IDLE;
+import static dev.corridor.ConnectionState.OFFLINE;
+import static dev.corridor.ConnectionState.PAUSED;
+import static dev.corridor.ConnectionState.WAITING_TO_RETRY;
+
+import dev.corridor.BackoffPolicy;
+import dev.corridor.ConnectionState;
+import dev.corridor.CorridorException;
+import dev.corridor.CorridorException.Kind;
+import dev.corridor.ErrorPolicy.Disposition;
+import dev.corridor.EventListener;
+import dev.corridor.NetworkMonitor;
+import dev.corridor.StateChange;
+import dev.corridor.StateChange.Cause;
+import dev.corridor.internal.heartbeat.Heartbeat;
+import dev.corridor.internal.time.SerialContext;
+import dev.corridor.internal.time.SerialTimer;
+import dev.corridor.internal.transport.Transport;
+import dev.corridor.internal.transport.TransportListener;
+import dev.corridor.internal.transport.TransportRequest;
+import dev.corridor.internal.transport.TransportSocket;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The connection state machine: attempts, their generations, backoff, heartbeat and the error
+ * policy, for one client across all its sockets.
+ *
+ * <p>Threading: every field is owned by the client's {@link SerialContext}. Public entry points
+ * ({@link #connect()}, {@link #close()} ...) and every callback from the transport, the token
+ * executor, timers and the network monitor are re-posted into that context. Callbacks of an
+ * older attempt are dropped in one place, {@link #ifCurrent}. State changes happen only in
+ * {@link #transition}, which enforces {@link Transitions}.
+ */
+public final class ConnectionMachine implements ConnectionControl, Heartbeat.Host {
+  /** Receives state changes, in order, in the serial context. */
+  public interface StateObserver {
+    void stateChanged(StateChange change);
+  }
+
+  private final ConnectionSettings settings;
+  private final SerialContext context;
+  private final Transport transport;
+  private final EventListener events;
+  private final StateObserver observer;
+  private final Counters counters;
+  private final Heartbeat heartbeat;
+  private final SerialTimer retryTimer;
+  private final SerialTimer handshakeTimer;
+  private final SerialTimer stabilityTimer;
+  private final SerialTimer closeTimer;
+  /** Set once by {@link #attach}, before the first {@code connect()}. */
+  private @Nullable SessionHandler session;
+
+  // Owned by the serial context. `state` is volatile so that other threads may read it.
+  private volatile ConnectionState state = IDLE;
+  /** Identifies the current attempt; bumped whenever a socket is abandoned. */
+  private long generation;
+  /** The current attempt's socket, or null. */
+  private @Nullable TransportSocket socket;
+  /** Delays of the current outage; null until the first failure, cleared after the stability window. */
+  private BackoffPolicy.@Nullable Backoff backoff;
+  /** True from an attempt's start until its end (or its connection's end) has been reported. */
+  private boolean linkActive;
+  /** Attempts in the current outage (1-based while connecting). */
+  private long attempt;
+  private long attemptStartNanos;
+  /** Server hint (ms) that floors the next retry delay; -1 when none. */
+  private long retryFloorMillis = -1;
+  private boolean networkAvailable = true;
+  private boolean paused;
+  private boolean closeRequested;
+  /** The next token request must bypass caches (the last token was refused). */
+  private boolean refreshToken;
+  /** A refreshed token was already tried since the last Welcome: a further refusal is final. */
+  private boolean reauthenticated;
+
+  public ConnectionMachine(ConnectionSettings settings, SerialContext context, Transport transport,
+      EventListener events, StateObserver observer, Counters counters) {
+    this.settings = settings;
+    this.context = context;
+    this.transport = transport;
+    this.events = events;
+    this.observer = observer;
+    this.counters = counters;
+    this.heartbeat = new Heartbeat(settings.clock, settings.scheduler, context, this);
+    this.retryTimer = new SerialTimer(settings.scheduler, context, () -> startAttempt(Cause.RETRY_TIMER));
+    this.handshakeTimer = new SerialTimer(settings.scheduler, context, this::onHandshakeTimeout);
+    this.stabilityTimer = new SerialTimer(settings.scheduler, context, this::onStable);
+    this.closeTimer = new SerialTimer(settings.scheduler, context, this::completeClose);
+  }
+
+  /** Connects the protocol layer. Must be called once, before {@link #connect()}. */
+  public void attach(SessionHandler session) {
+    this.session = session;
+  }
+
+  public ConnectionState state() {
+    return state;
+  }
+
+  public Heartbeat heartbeat() {
+    return heartbeat;
+  }
+
+  // ---- Public entry points: callable from any thread. ----
+
+  public void connect() {
+    context.execute(() -> {
+      if (state != IDLE) return;
+      networkAvailable = settings.networkMonitor.isAvailable();
+      settings.networkMonitor.start(new NetworkMonitor.Listener() {
+        @Override
+        public void onNetworkAvailable() {
+          context.execute(ConnectionMachine.this::networkAvailable);
+        }
+
+        @Override
+        public void onNetworkLost() {
+          context.execute(ConnectionMachine.this::networkLost);
+        }
+      });
+      activate(Cause.CONNECT_REQUESTED);
+    });
+  }
+
+  public void pause() {
+    context.execute(() -> {
+      if (paused || state.isTerminal()) return;
+      paused = true;
+      switch (state) {
+        case CONNECTED:
+          beginClose(Cause.PAUSE_REQUESTED, "paused");
+          break;
+        case CONNECTING:
+        case WAITING_TO_RETRY:
+        case OFFLINE:
+          abandon("pause()");
+          transition(PAUSED, Cause.PAUSE_REQUESTED, null, -1);
+          break;
+        default: // IDLE: connect() will go to PAUSED; CLOSING: completeClose() will.
+          break;
+      }
+    });
+  }
+
+  public void resume() {
+    context.execute(() -> {
+      if (!paused) return;
+      paused = false;
+      if (state == PAUSED) activate(Cause.RESUME_REQUESTED);
+    });
+  }
+
+  public void close() {
+    context.execute(() -> {
+      if (closeRequested || state.isTerminal()) return;
+      closeRequested = true;
+      if (state == CONNECTED) {
+        beginClose(Cause.CLOSE_REQUESTED, "client closing");
+      } else if (state != CLOSING) {
+        abandon("close()");
+        terminate(CLOSED, Cause.CLOSE_REQUESTED, null);
+      }
+    });
+  }
+
+  // ---- Attempts ----
+
+  /** Leaves a resting state for the state the flags call for. */
+  private void activate(Cause cause) {
+    if (paused) {
+      transition(PAUSED, cause, null, -1);
+    } else if (!networkAvailable) {
+      transition(OFFLINE, cause, null, -1);
+    } else {
+      startAttempt(cause);
+    }
+  }
+
+  private void startAttempt(Cause cause) {
+    retryTimer.cancel();
+    transition(CONNECTING, cause, null, -1);
+    final long gen = ++generation;
+    attempt++;
+    counters.attempts++;
+    attemptStartNanos = settings.clock.nanoTime();
+    retryFloorMillis = -1;
+    linkActive = true;
+    events.attemptStarted(attempt);
+    handshakeTimer.start(settings.handshakeTimeoutNanos);
+    final boolean forceRefresh = refreshToken;
+    refreshToken = false;
+    settings.tokenExecutor.execute(() -> {
+      String token;
+      try {
+        token = settings.tokenProvider.token(forceRefresh);
+      } catch (Throwable t) {
+        // The provider's message may be anything; keep only its type.
+        CorridorException error = new CorridorException(Kind.TOKEN_UNAVAILABLE,
+            "token provider threw " + t.getClass().getName(), t, -1, -1, -1);
+        ifCurrent(gen, () -> linkFailed(error, Cause.ATTEMPT_FAILED));
+        return;
+      }
+      ifCurrent(gen, () -> openSocket(gen, token));
+    });
+  }
+
+  private void openSocket(long gen, @Nullable String token) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Sec-WebSocket-Protocol", settings.subprotocol);
+    if (token != null) headers.put("Authorization", "Bearer " + token);
+    socket = transport.open(new TransportRequest(settings.url, headers), new SocketListener(gen));
+  }
+
+  /**
+   * The one place where callbacks of abandoned attempts are dropped: runs {@code task} in the
+   * serial context only if attempt {@code gen} is still the current one.
+   */
+  private void ifCurrent(long gen, Runnable task) {
+    context.execute(() -> {
+      if (gen == generation) task.run();
+    });
+  }
+
+  private void onHandshakeTimeout() {
+    long millis = TimeUnit.NANOSECONDS.toMillis(settings.handshakeTimeoutNanos);
+    linkFailed(new CorridorException(Kind.HANDSHAKE_TIMEOUT,
+        "no Welcome within " + millis + " ms"), Cause.ATTEMPT_FAILED);
+  }
+
+  private void onStable() {
+    backoff = null;
+    attempt = 0;
+  }
+
+  // ---- Transport callbacks (already filtered to the current generation) ----
+
+  private void onOpen(@Nullable String subprotocol) {
+    if (state != CONNECTING) return;
+    if (!settings.subprotocol.equals(subprotocol)) {
+      String chosen = subprotocol == null ? "none" : "'" + subprotocol + "'";
+      linkFailed(new CorridorException(Kind.SUBPROTOCOL_MISMATCH, "server selected subprotocol "
+          + chosen + ", expected '" + settings.subprotocol + "'"), Cause.ATTEMPT_FAILED);
+      return;
+    }
+    final TransportSocket open = socket;
+    requireSession().onOpen(new Link() {
+      @Override
+      public boolean send(byte[] message) {
+        boolean sent = open.send(message);
+        if (sent) {
+          counters.messagesOut++;
+          counters.bytesOut += message.length;
+          events.messageSent(message.length);
+        }
+        return sent;
+      }
+
+      @Override
+      public long queuedBytes() {
+        return open.queuedBytes();
+      }
+    });
+  }
+
+  private void onMessage(byte[] message) {
+    counters.messagesIn++;
+    counters.bytesIn += message.length;
+    events.messageReceived(message.length);
+    heartbeat.onInbound();
+    if (message.length > settings.maxInboundMessageBytes) {
+      CorridorException error = new CorridorException(Kind.MESSAGE_TOO_LARGE, "inbound message of "
+          + message.length + " bytes exceeds the limit of " + settings.maxInboundMessageBytes,
+          null, -1, 1009, -1);
+      protocolError(error);
+      linkFailed(error, null, 1009);
+      return;
+    }
+    requireSession().onMessage(message);
+  }
+
+  private void onServerClosing(int code, String reason) {
+    if (state == CLOSING) {
+      completeClose();
+      return;
+    }
+    long retryAfter = code == 1013 || code == 4029 ? RetryAfter.fromCloseReason(reason) : -1;
+    // Answer the server's close frame rather than resetting the connection.
+    linkFailed(CorridorException.closedByServer(code, reason, retryAfter), null, 1000);
+  }
+
+  private void onFailure(Throwable error, int httpStatus, @Nullable String retryAfter) {
+    if (state == CLOSING) {
+      completeClose();
+      return;
+    }
+    CorridorException e;
+    if (httpStatus > 0) {
+      long hint = RetryAfter.fromHttpHeader(retryAfter, settings.clock.currentTimeMillis());
+      e = new CorridorException(Kind.HTTP_STATUS, "upgrade answered with HTTP " + httpStatus,
+          null, httpStatus, -1, hint);
+    } else {
+      e = CorridorException.network(error.getClass().getSimpleName() + ": " + error.getMessage(), error);
+    }
+    linkFailed(e, null);
+  }
+
+  // ---- Failures and what follows them ----
+
+  /**
+   * The current attempt or connection failed. Tears it down and moves to the state the flags and
+   * the error policy call for. {@code cause} null means "attempt failed or connection lost",
+   * whichever applies.
+   */
+  private void linkFailed(CorridorException error, @Nullable Cause cause) {
+    linkFailed(error, cause, 0);
+  }
+
+  /** As above; {@code closeCode} > 0 closes the socket with that code instead of resetting it. */
+  private void linkFailed(CorridorException error, @Nullable Cause cause, int closeCode) {
+    boolean wasConnected = state == CONNECTED;
+    boolean wasAttempt = state == CONNECTING;
+    if (!wasConnected && !wasAttempt) return;
+    if (cause == null) cause = wasConnected ? Cause.CONNECTION_LOST : Cause.ATTEMPT_FAILED;
+    long floor = Math.max(error.retryAfterMillis(), retryFloorMillis);
+    teardown(error, closeCode);
+    if (paused) {
+      transition(PAUSED, cause, error, -1);
+      return;
+    }
+    if (!networkAvailable) {
+      transition(OFFLINE, cause, error, -1);
+      return;
+    }
+    Disposition disposition = settings.errorPolicy.dispositionFor(error);
+    if (disposition == Disposition.REAUTHENTICATE) {
+      if (reauthenticated) {
+        disposition = Disposition.FAIL;
+      } else {
+        reauthenticated = true;
+        refreshToken = true;
+        disposition = Disposition.RETRY;
+      }
+    }
+    if (disposition == Disposition.FAIL) {
+      terminate(FAILED, cause, error);
+      return;
+    }
+    if (backoff == null) backoff = settings.backoffPolicy.newBackoff(settings.random);
+    long delay = backoff.nextDelayMillis();
+    if (wasAttempt) {
+      // Time already spent on the failed attempt counts towards the wait.
+      delay -= TimeUnit.NANOSECONDS.toMillis(settings.clock.nanoTime() - attemptStartNanos);
+    }
+    delay = Math.max(Math.max(delay, floor), 0);
+    transition(WAITING_TO_RETRY, cause, error, delay);
+    retryTimer.start(TimeUnit.MILLISECONDS.toNanos(delay));
+  }
+
+  /**
+   * Drops the current socket and everything tied to it. Reports the end of an attempt or a
+   * connection to the event listener, so that attempts are always paired.
+   */
+  private void teardown(CorridorException reason, int closeCode) {
+    if (linkActive) {
+      linkActive = false;
+      if (state == CONNECTING) {
+        events.attemptFailed(attempt, reason);
+      } else if (state == CONNECTED) {
+        events.connectionLost(reason);
+      }
+    }
+    generation++;
+    heartbeat.stop();
+    handshakeTimer.cancel();
+    stabilityTimer.cancel();
+    closeTimer.cancel();
+    TransportSocket s = socket;
+    socket = null;
+    if (s != null) {
+      if (closeCode > 0) {
+        s.close(closeCode, closeCode == 1009 ? "message too big" : "");
+      } else {
+        s.cancel();
+      }
+      requireSession().onDisconnected();
+    }
+  }
+
+  /** Abandons an attempt, a wait or an offline spell on request; the caller picks the next state. */
+  private void abandon(String what) {
+    retryTimer.cancel();
+    teardown(new CorridorException(Kind.CANCELLED, "abandoned by " + what), 0);
+  }
+
+  private void networkLost() {
+    if (!networkAvailable) return;
+    networkAvailable = false;
+    if (state == CONNECTING || state == CONNECTED || state == WAITING_TO_RETRY) {
+      abandon("network loss");
+      transition(OFFLINE, Cause.NETWORK_LOST, null, -1);
+    }
+  }
+
+  private void networkAvailable() {
+    if (networkAvailable) return;
+    networkAvailable = true;
+    // Back online: try at once, skipping whatever backoff wait remained.
+    if (state == OFFLINE || state == WAITING_TO_RETRY) startAttempt(Cause.NETWORK_AVAILABLE);
+  }
+
+  // ---- Clean close (close() or pause() while connected) ----
+
+  private void beginClose(Cause cause, String reason) {
+    heartbeat.stop();
+    stabilityTimer.cancel();
+    linkActive = false; // a requested close is not a lost connection
+    transition(CLOSING, cause, null, -1);
+    TransportSocket s = socket;
+    if (s != null) s.close(1000, reason);
+    closeTimer.start(settings.closeTimeoutNanos);
+  }
+
+  private void completeClose() {
+    if (state != CLOSING) return;
+    teardown(new CorridorException(Kind.CANCELLED, "closed"), 0);
+    if (closeRequested) {
+      terminate(CLOSED, Cause.CLOSE_COMPLETED, null);
+    } else if (paused) {
+      transition(PAUSED, Cause.CLOSE_COMPLETED, null, -1);
+    } else {
+      activate(Cause.CLOSE_COMPLETED); // resume() was called while closing
+    }
+  }
+
+  private void terminate(ConnectionState terminal, Cause cause, @Nullable CorridorException error) {
+    retryTimer.cancel();
+    teardown(error != null ? error : new CorridorException(Kind.CANCELLED, "terminated"), 0);
+    settings.networkMonitor.stop();
+    transition(terminal, cause, error, -1);
+  }
+
+  /** The only place where {@link #state} changes. */
+  private void transition(ConnectionState next, Cause cause, @Nullable CorridorException error, long delayMillis) {
+    ConnectionState previous = state;
+    if (previous.isTerminal()) {
+      throw new IllegalStateException("cannot leave terminal state " + previous + " for " + next);
+    }
+    if (!Transitions.isAllowed(previous, next)) {
+      throw new IllegalStateException("illegal transition " + previous + " -> " + next + " on " + cause);
+    }
+    state = next;
+    StateChange change = new StateChange(previous, next, cause, error, delayMillis);
+    events.stateChanged(change);
+    observer.stateChanged(change);
+  }
+
+  private SessionHandler requireSession() {
+    SessionHandler s = session;
+    if (s == null) throw new IllegalStateException("attach() was not called");
+    return s;
+  }
+
+  // ---- ConnectionControl: reports from the session layer ----
+
+  @Override
+  public void welcomed(long heartbeatHintMillis) {
+    if (state != CONNECTING) return;
+    handshakeTimer.cancel();
+    events.attemptSucceeded(attempt, settings.clock.nanoTime() - attemptStartNanos);
+    counters.connections++;
+    reauthenticated = false;
+    transition(CONNECTED, Cause.WELCOME_RECEIVED, null, -1);
+    long interval = settings.heartbeatIntervalNanos;
+    if (heartbeatHintMillis > 0) {
+      // Ping at least as often as the server asks, but never more than once a second.
+      long hint = TimeUnit.MILLISECONDS.toNanos(Math.max(heartbeatHintMillis, 1000));
+      interval = Math.min(interval, hint);
+    }
+    heartbeat.start(interval, settings.pongTimeoutNanos);
+    stabilityTimer.start(settings.stabilityWindowNanos);
+  }
+
+  @Override
+  public void pongReceived(long nonce) {
+    heartbeat.onPong(nonce);
+  }
+
+  @Override
+  public void serverError(CorridorException error) {
+    retryFloorMillis = Math.max(retryFloorMillis, error.retryAfterMillis());
+    if (state == CONNECTING) {
+      linkFailed(error, Cause.ATTEMPT_FAILED); // the server refused the session
+    }
+    // While connected the Error only informs; the server's close that follows decides.
+  }
+
+  @Override
+  public void abort(CorridorException error) {
+    linkFailed(error, null);
+  }
+
+  @Override
+  public void protocolError(CorridorException error) {
+    counters.protocolErrors++;
+    events.protocolError(error);
+  }
+
+  // ---- Heartbeat.Host ----
+
+  @Override
+  public void sendPing(long nonce) {
+    requireSession().sendPing(nonce);
+  }
+
+  @Override
+  public void linkDead(long silentNanos) {
+    linkFailed(new CorridorException(Kind.HEARTBEAT_TIMEOUT, "no message for "
+        + TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms"), Cause.HEARTBEAT_TIMEOUT);
+  }
+
+  @Override
+  public void rttMeasured(long rttNanos, long smoothedRttNanos) {
+    events.rttMeasured(rttNanos, smoothedRttNanos);
+  }
+
+  /** Routes one socket's callbacks into the serial context, tagged with its generation. */
+  private final class SocketListener implements TransportListener {
+    private final long gen;
+
+    SocketListener(long gen) {
+      this.gen = gen;
+    }
+
+    @Override
+    public void onOpen(@Nullable String subprotocol) {
+      ifCurrent(gen, () -> ConnectionMachine.this.onOpen(subprotocol));
+    }
+
+    @Override
+    public void onMessage(byte[] message) {
+      ifCurrent(gen, () -> ConnectionMachine.this.onMessage(message));
+    }
+
+    @Override
+    public void onTextMessage(int length) {
+      ifCurrent(gen, () -> protocolError(new CorridorException(Kind.PROTOCOL, "text message of "
+          + length + " chars; protocol v1 uses binary messages only")));
+    }
+
+    @Override
+    public void onClosing(int code, String reason) {
+      ifCurrent(gen, () -> onServerClosing(code, reason));
+    }
+
+    @Override
+    public void onClosed(int code, String reason) {
+      ifCurrent(gen, () -> onServerClosing(code, reason));
+    }
+
+    @Override
+    public void onFailure(Throwable error, int httpStatus, @Nullable String retryAfter) {
+      ifCurrent(gen, () -> ConnectionMachine.this.onFailure(error, httpStatus, retryAfter));
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package dev.corridor.internal.connection;
+
+import dev.corridor.BackoffPolicy;
+import dev.corridor.Clock;
+import dev.corridor.ErrorPolicy;
+import dev.corridor.NetworkMonitor;
+import dev.corridor.RandomSource;
+import dev.corridor.Scheduler;
+import dev.corridor.TokenProvider;
+import java.util.concurrent.Executor;
+
+/** The connection's configuration, already validated by the public builder. Immutable. */
+public final class ConnectionSettings {
+  public final String url;
+  public final String subprotocol;
+  public final TokenProvider tokenProvider;
+  public final Executor tokenExecutor;
+  public final NetworkMonitor networkMonitor;
+  public final BackoffPolicy backoffPolicy;
+  public final ErrorPolicy errorPolicy;
+  public final RandomSource random;
+  public final Clock clock;
+  public final Scheduler scheduler;
+  public final long heartbeatIntervalNanos;
+  public final long pongTimeoutNanos;
+  public final long handshakeTimeoutNanos;
+  public final long closeTimeoutNanos;
+  public final long stabilityWindowNanos;
+  public final int maxInboundMessageBytes;
+
+  public ConnectionSettings(String url, String subprotocol, TokenProvider tokenProvider,
+      Executor tokenExecutor, NetworkMonitor networkMonitor, BackoffPolicy backoffPolicy,
+      ErrorPolicy errorPolicy, RandomSource random, Clock clock, Scheduler scheduler,
+      long heartbeatIntervalNanos, long pongTimeoutNanos, long handshakeTimeoutNanos,
+      long closeTimeoutNanos, long stabilityWindowNanos, int maxInboundMessageBytes) {
+    this.url = url;
+    this.subprotocol = subprotocol;
+    this.tokenProvider = tokenProvider;
+    this.tokenExecutor = tokenExecutor;
+    this.networkMonitor = networkMonitor;
+    this.backoffPolicy = backoffPolicy;
+    this.errorPolicy = errorPolicy;
+    this.random = random;
+    this.clock = clock;
+    this.scheduler = scheduler;
+    this.heartbeatIntervalNanos = heartbeatIntervalNanos;
+    this.pongTimeoutNanos = pongTimeoutNanos;
+    this.handshakeTimeoutNanos = handshakeTimeoutNanos;
+    this.closeTimeoutNanos = closeTimeoutNanos;
+    this.stabilityWindowNanos = stabilityWindowNanos;
+    this.maxInboundMessageBytes = maxInboundMessageBytes;
+  }
+}

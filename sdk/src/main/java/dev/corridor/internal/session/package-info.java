@@ -1,0 +1,5 @@
+/**
+ * Not API. The protocol session: Hello/Welcome, Ping/Pong, errors, publishes. Knows envelopes,
+ * not sockets or timers.
+ */
+package dev.corridor.internal.session;

@@ -1,0 +1,31 @@
+package dev.corridor.internal.transport;
+
+import org.jspecify.annotations.Nullable;
+
+/** Callbacks from one socket. Called on the transport's threads, never concurrently for one socket. */
+public interface TransportListener {
+  /**
+   * The upgrade succeeded. {@code subprotocol} is the server's {@code Sec-WebSocket-Protocol}, or
+   * null when it sent none.
+   */
+  void onOpen(@Nullable String subprotocol);
+
+  /** A binary message arrived. */
+  void onMessage(byte[] message);
+
+  /** A text message arrived (protocol v1 uses binary frames only). */
+  void onTextMessage(int length);
+
+  /** The peer sent a close frame. */
+  void onClosing(int code, String reason);
+
+  /** The socket is closed after both sides exchanged close frames. */
+  void onClosed(int code, String reason);
+
+  /**
+   * The upgrade or the connection failed. {@code httpStatus} is the upgrade's status when the server
+   * answered with something other than 101, else -1; {@code retryAfter} is its raw
+   * {@code Retry-After} header, if any.
+   */
+  void onFailure(Throwable error, int httpStatus, @Nullable String retryAfter);
+}
