@@ -1,0 +1,162 @@
+package dev.corridor;
+
+import static dev.corridor.ConnectionState.CONNECTED;
+import static dev.corridor.ConnectionState.CONNECTING;
+import static dev.corridor.ConnectionState.FAILED;
+import static dev.corridor.ConnectionState.WAITING_TO_RETRY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.corridor.proto.v1.ErrorCode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ReconnectionTest {
+  private final Harness h = new Harness();
+
+  @AfterEach
+  void nothingUnexpected() {
+    h.states.assertNoMoreChanges();
+  }
+
+  @Test
+  void firstAttemptAfterADropIsJittered() {
+    h.random.set(0.5);
+    h.startConnected();
+    h.server.transport.last().serverClose(1006, "");
+    StateChange waiting = h.states.assertState(CONNECTED, WAITING_TO_RETRY, StateChange.Cause.CONNECTION_LOST);
+    assertThat(waiting.retryDelayMillis()).isEqualTo(750);
+    h.advanceExactly(750, WAITING_TO_RETRY);
+    h.states.assertState(WAITING_TO_RETRY, CONNECTING, StateChange.Cause.RETRY_TIMER);
+    h.states.assertState(CONNECTING, CONNECTED);
+    assertThat(h.server.transport.openCount()).isEqualTo(2);
+  }
+
+  @Test
+  void flappingServerSeesGrowingDelaysNeverATightLoop() {
+    h.startConnected();
+    List<Long> delays = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      h.advance(100); // up briefly, far less than the stability window
+      h.server.transport.last().serverClose(1011, "crash");
+      StateChange waiting = h.states.assertState(CONNECTED, WAITING_TO_RETRY);
+      delays.add(waiting.retryDelayMillis());
+      h.advance(waiting.retryDelayMillis());
+      h.states.assertState(WAITING_TO_RETRY, CONNECTING);
+      h.states.assertState(CONNECTING, CONNECTED);
+    }
+    assertThat(delays).containsExactly(1000L, 2000L, 4000L, 8000L, 16000L, 30000L, 30000L);
+  }
+
+  @Test
+  void backoffResetsOnlyAfterTheStabilityWindow() {
+    h.startConnected();
+    h.server.transport.last().serverClose(1011, "");
+    assertThat(h.states.assertState(CONNECTED, WAITING_TO_RETRY).retryDelayMillis()).isEqualTo(1000);
+    h.advance(1000);
+    h.states.skipTo(CONNECTED);
+    h.advance(29_999); // one ms short of the window: the outage goes on
+    h.server.transport.last().serverClose(1011, "");
+    assertThat(h.states.assertState(CONNECTED, WAITING_TO_RETRY).retryDelayMillis()).isEqualTo(2000);
+    h.advance(2000);
+    h.states.skipTo(CONNECTED);
+    h.advance(30_000); // stable for the whole window: the next outage starts afresh
+    h.server.transport.last().serverClose(1011, "");
+    assertThat(h.states.assertState(CONNECTED, WAITING_TO_RETRY).retryDelayMillis()).isEqualTo(1000);
+  }
+
+  @Test
+  void timeSpentOnAFailedAttemptCountsTowardsTheWait() {
+    h.server.autoWelcome = false;
+    h.start(h.builder().handshakeTimeout(600, TimeUnit.MILLISECONDS));
+    h.states.assertState(ConnectionState.IDLE, CONNECTING);
+    h.advanceExactly(600, CONNECTING);
+    StateChange waiting = h.states.assertFailure(CONNECTING, WAITING_TO_RETRY,
+        CorridorException.Kind.HANDSHAKE_TIMEOUT);
+    assertThat(waiting.retryDelayMillis()).isEqualTo(400); // 1000 ms backoff - 600 ms spent
+    assertThat(h.server.transport.last().cancelled).isTrue();
+  }
+
+  @Test
+  void closeCode1013RetryAfterIsAFloor() {
+    h.startConnected();
+    h.server.transport.last().serverClose(1013, "overloaded; retry-after=5");
+    StateChange waiting = h.states.assertState(CONNECTED, WAITING_TO_RETRY);
+    assertThat(waiting.retryDelayMillis()).isEqualTo(5000);
+    assertThat(waiting.error().closeCode()).isEqualTo(1013);
+    assertThat(h.server.transport.sockets.get(0).closeCode).as("close answered").isEqualTo(1000);
+  }
+
+  @Test
+  void httpRetryAfterSecondsAndDateAreFloors() {
+    h.server.autoAccept = false;
+    h.start();
+    h.states.assertState(ConnectionState.IDLE, CONNECTING);
+    h.server.transport.last().failWithStatus(503, "7");
+    assertThat(h.states.assertFailure(CONNECTING, WAITING_TO_RETRY, CorridorException.Kind.HTTP_STATUS)
+        .retryDelayMillis()).isEqualTo(7000);
+    h.advance(7000);
+    h.states.assertState(WAITING_TO_RETRY, CONNECTING);
+    // FakeTime's wall clock reads 2026-01-01T00:00:07Z now; the date is 20 s later.
+    h.server.transport.last().failWithStatus(429, "Thu, 01 Jan 2026 00:00:27 GMT");
+    assertThat(h.states.assertState(CONNECTING, WAITING_TO_RETRY).retryDelayMillis()).isEqualTo(20_000);
+  }
+
+  @Test
+  void serverErrorBeforeWelcomeEndsTheAttemptWithItsRetryAfterAsFloor() {
+    h.server.autoWelcome = false;
+    h.start();
+    h.states.assertState(ConnectionState.IDLE, CONNECTING);
+    h.server.transport.last().receive(
+        dev.corridor.fakes.FakeServer.connectionError(ErrorCode.ERROR_CODE_OVERLOADED, true, 12_000));
+    StateChange waiting = h.states.assertFailure(CONNECTING, WAITING_TO_RETRY, CorridorException.Kind.SERVER_ERROR);
+    assertThat(waiting.retryDelayMillis()).isEqualTo(12_000);
+  }
+
+  @Test
+  void nonRetryableServerErrorFails() {
+    h.server.autoWelcome = false;
+    h.start();
+    h.states.assertState(ConnectionState.IDLE, CONNECTING);
+    h.server.transport.last().receive(
+        dev.corridor.fakes.FakeServer.connectionError(ErrorCode.ERROR_CODE_FORBIDDEN, false, 0));
+    h.states.assertFailure(CONNECTING, FAILED, CorridorException.Kind.SERVER_REFUSED);
+    assertThat(h.network.stopped).isTrue();
+  }
+
+  @Test
+  void ioErrorRetriesAndEveryAttemptIsPairedInEvents() {
+    h.server.autoAccept = false;
+    h.start();
+    h.states.assertState(ConnectionState.IDLE, CONNECTING);
+    h.server.transport.last().failWithIo("connection refused");
+    h.states.assertFailure(CONNECTING, WAITING_TO_RETRY, CorridorException.Kind.NETWORK);
+    h.advance(1000);
+    h.states.assertState(WAITING_TO_RETRY, CONNECTING);
+    h.server.accept(h.server.transport.last());
+    h.states.assertState(CONNECTING, CONNECTED);
+    assertThat(h.events.log).containsExactly(
+        "attemptStarted 1", "attemptFailed 1 NETWORK", "attemptStarted 2", "attemptSucceeded 2");
+  }
+
+  @Test
+  void staleCallbacksOfAnAbandonedSocketAreIgnored() {
+    h.server.autoAccept = false;
+    h.start();
+    h.states.assertState(ConnectionState.IDLE, CONNECTING);
+    var first = h.server.transport.last();
+    first.failWithIo("reset");
+    h.states.assertState(CONNECTING, WAITING_TO_RETRY);
+    h.advance(1000);
+    h.states.assertState(WAITING_TO_RETRY, CONNECTING);
+    // The dead socket speaks up late: nothing must happen.
+    first.acceptUpgrade("corridor.v1");
+    first.serverClose(1008, "late");
+    first.failWithStatus(404, null);
+    assertThat(h.client.state()).isEqualTo(CONNECTING);
+    h.server.accept(h.server.transport.last());
+    h.states.assertState(CONNECTING, CONNECTED);
+  }
+}
