@@ -1,0 +1,58 @@
+package dev.corridor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.corridor.kotlin.CorridorEvent;
+import dev.corridor.kotlin.CorridorFlows;
+import java.util.ArrayList;
+import java.util.List;
+import kotlin.Unit;
+import kotlinx.coroutines.CoroutineScope;
+import kotlinx.coroutines.CoroutineScopeKt;
+import kotlinx.coroutines.Dispatchers;
+import kotlinx.coroutines.Job;
+import kotlinx.coroutines.flow.FlowKt;
+import kotlinx.coroutines.flow.SharedFlow;
+import kotlinx.coroutines.flow.StateFlow;
+import org.junit.jupiter.api.Test;
+
+/** The Kotlin adapters, exercised from Java with an unconfined collector (no threads, no sleeps). */
+class KotlinFlowsTest {
+  private final Harness h = new Harness();
+
+  @Test
+  void stateFlowFollowsTheClient() {
+    h.client = h.builder().build();
+    StateFlow<ConnectionState> state = CorridorFlows.state(h.client);
+    assertThat(state.getValue()).isEqualTo(ConnectionState.IDLE);
+    h.client.connect();
+    assertThat(state.getValue()).isEqualTo(ConnectionState.CONNECTED);
+    h.server.transport.last().serverClose(1011, "");
+    assertThat(state.getValue()).isEqualTo(ConnectionState.WAITING_TO_RETRY);
+    h.client.close();
+    assertThat(state.getValue()).isEqualTo(ConnectionState.CLOSED);
+  }
+
+  @Test
+  void eventsFlowCarriesEveryCallbackAsAValue() {
+    h.client = h.builder().build();
+    SharedFlow<CorridorEvent> events = CorridorFlows.events(h.client);
+    List<CorridorEvent> seen = new ArrayList<>();
+    CoroutineScope scope = CoroutineScopeKt.CoroutineScope(Dispatchers.getUnconfined());
+    Job job = FlowKt.launchIn(FlowKt.onEach(events, (event, continuation) -> {
+      seen.add(event);
+      return Unit.INSTANCE;
+    }), scope);
+    h.client.connect();
+    job.cancel(null);
+    assertThat(seen).extracting(CorridorEvent::type).containsSubsequence(
+        CorridorEvent.Type.STATE_CHANGED,
+        CorridorEvent.Type.ATTEMPT_STARTED,
+        CorridorEvent.Type.MESSAGE_SENT,
+        CorridorEvent.Type.MESSAGE_RECEIVED,
+        CorridorEvent.Type.ATTEMPT_SUCCEEDED,
+        CorridorEvent.Type.STATE_CHANGED);
+    CorridorEvent last = seen.get(seen.size() - 1);
+    assertThat(last.stateChange().current()).isEqualTo(ConnectionState.CONNECTED);
+  }
+}

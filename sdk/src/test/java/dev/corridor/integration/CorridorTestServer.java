@@ -1,0 +1,302 @@
+package dev.corridor.integration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.corridor.proto.v1.Envelope;
+import dev.corridor.proto.v1.Hello;
+import dev.corridor.proto.v1.Ping;
+import dev.corridor.proto.v1.Pong;
+import dev.corridor.proto.v1.Welcome;
+import java.io.IOException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLSocketFactory;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import okhttp3.Response;
+import okhttp3.WebSocket;
+import okhttp3.WebSocketListener;
+import okhttp3.internal.ws.RealWebSocket;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A protocol v1 server on a real socket: wraps OkHttp's {@link MockWebServer} and enqueues
+ * WebSocket upgrades whose server side ({@link Connection}) records every frame it receives,
+ * answers Hello with Welcome and Ping with Pong, and lets a test send arbitrary bytes, close with a
+ * code or drop the socket.
+ *
+ * <p>Every wait is bounded by {@link #TIMEOUT_SECONDS} and fails the test with a message when it
+ * elapses; nothing sleeps or polls.
+ */
+final class CorridorTestServer implements AutoCloseable {
+  static final String SUBPROTOCOL = "corridor.v1";
+  static final long TIMEOUT_SECONDS = 5;
+  static final String PATH = "/corridor/v1";
+
+  private final MockWebServer server = new MockWebServer();
+  private final boolean https;
+  private final AtomicInteger connections = new AtomicInteger();
+
+  private CorridorTestServer(@Nullable SSLSocketFactory sslSocketFactory) throws IOException {
+    this.https = sslSocketFactory != null;
+    if (sslSocketFactory != null) server.useHttps(sslSocketFactory);
+    server.start();
+  }
+
+  /** A plain-text ({@code ws://}) server, started. */
+  static CorridorTestServer start() throws IOException {
+    return new CorridorTestServer(null);
+  }
+
+  /** A TLS ({@code wss://}) server presenting the certificate behind {@code factory}, started. */
+  static CorridorTestServer startHttps(SSLSocketFactory factory) throws IOException {
+    return new CorridorTestServer(factory);
+  }
+
+  /** The {@code ws://} or {@code wss://} URL of the endpoint. */
+  String wsUrl() {
+    return (https ? "wss://" : "ws://") + server.getHostName() + ":" + server.getPort() + PATH;
+  }
+
+  String hostName() {
+    return server.getHostName();
+  }
+
+  /** Upgrades the next request, selecting {@code corridor.v1} and auto-answering the Hello. */
+  Connection enqueueUpgrade() {
+    return enqueueUpgrade(new Options());
+  }
+
+  Connection enqueueUpgrade(Options options) {
+    Connection connection = new Connection(connections.incrementAndGet(), options);
+    MockResponse.Builder response = new MockResponse.Builder().webSocketUpgrade(connection);
+    if (options.subprotocol != null) response.setHeader("Sec-WebSocket-Protocol", options.subprotocol);
+    server.enqueue(response.build());
+    return connection;
+  }
+
+  /** Answers the next request with {@code response} (e.g. an HTTP error instead of an upgrade). */
+  void enqueue(MockResponse response) {
+    server.enqueue(response);
+  }
+
+  /** The next request the server received; fails if none arrives in time. */
+  RecordedRequest takeRequest() throws InterruptedException {
+    RecordedRequest request = server.takeRequest(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    assertThat(request).as("request received within %s s", TIMEOUT_SECONDS).isNotNull();
+    return request;
+  }
+
+  /** Requests received so far (including ones not yet taken). */
+  int requestCount() {
+    return server.getRequestCount();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+
+  /** How an enqueued upgrade behaves. */
+  static final class Options {
+    @Nullable String subprotocol = SUBPROTOCOL;
+    boolean autoWelcome = true;
+
+    /** The subprotocol the upgrade response selects; null omits the header. */
+    Options subprotocol(@Nullable String value) {
+      this.subprotocol = value;
+      return this;
+    }
+
+    /** Whether a Hello is answered with a Welcome at once (else call {@link Connection#sendWelcome}). */
+    Options autoWelcome(boolean value) {
+      this.autoWelcome = value;
+      return this;
+    }
+  }
+
+  /** The server side of one WebSocket. Its callbacks run on MockWebServer's threads. */
+  static final class Connection extends WebSocketListener {
+    private final int index;
+    private final Options options;
+    private final CompletableFuture<WebSocket> open = new CompletableFuture<>();
+    /** Every binary frame received, raw, in order. */
+    private final BlockingQueue<okio.ByteString> frames = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Hello> hellos = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Pong> pongs = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Integer> closeCodes = new LinkedBlockingQueue<>();
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private final AtomicInteger textFrames = new AtomicInteger();
+    private final AtomicInteger welcomesSent = new AtomicInteger();
+
+    Connection(int index, Options options) {
+      this.index = index;
+      this.options = options;
+    }
+
+    /** The Welcome this connection sends: a distinct session id and resume token per connection. */
+    Welcome welcome() {
+      return Welcome.newBuilder()
+          .setSessionId("session-" + index)
+          .setResumeToken(ByteString.copyFromUtf8("resume-" + index))
+          .setServerTimeMs(System.currentTimeMillis())
+          .build();
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket, Response response) {
+      open.complete(webSocket);
+    }
+
+    @Override
+    public void onMessage(WebSocket webSocket, okio.ByteString bytes) {
+      frames.add(bytes);
+      Envelope envelope;
+      try {
+        envelope = Envelope.parseFrom(bytes.toByteArray());
+      } catch (InvalidProtocolBufferException e) {
+        return; // recorded raw; a test asserting on it will see the bytes
+      }
+      switch (envelope.getKindCase()) {
+        case HELLO:
+          hellos.add(envelope.getHello());
+          if (options.autoWelcome) sendWelcome();
+          break;
+        case PING:
+          Ping ping = envelope.getPing();
+          send(envelope().setPong(Pong.newBuilder()
+              .setNonce(ping.getNonce())
+              .setPingSentAtMs(ping.getSentAtMs())
+              .setSentAtMs(System.currentTimeMillis())).build());
+          break;
+        case PONG:
+          pongs.add(envelope.getPong());
+          break;
+        default:
+          break;
+      }
+    }
+
+    @Override
+    public void onMessage(WebSocket webSocket, String text) {
+      textFrames.incrementAndGet();
+    }
+
+    @Override
+    public void onClosing(WebSocket webSocket, int code, String reason) {
+      closeCodes.add(code);
+      webSocket.close(1000, null); // answer the close handshake, as a well-behaved server does
+    }
+
+    @Override
+    public void onClosed(WebSocket webSocket, int code, String reason) {
+      ended.countDown();
+    }
+
+    @Override
+    public void onFailure(WebSocket webSocket, Throwable t, @Nullable Response response) {
+      ended.countDown();
+    }
+
+    /** The server's WebSocket, once the upgrade response was written. */
+    WebSocket awaitOpen() throws InterruptedException {
+      try {
+        return open.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        throw new AssertionError("server WebSocket " + index + " not opened within "
+            + TIMEOUT_SECONDS + " s", e);
+      }
+    }
+
+    static Envelope.Builder envelope() {
+      return Envelope.newBuilder().setProtocolVersion(1);
+    }
+
+    void sendWelcome() {
+      welcomesSent.incrementAndGet();
+      send(envelope().setWelcome(welcome()).build());
+    }
+
+    void sendPing(long nonce) {
+      send(envelope().setPing(Ping.newBuilder()
+          .setNonce(nonce)
+          .setSentAtMs(System.currentTimeMillis())).build());
+    }
+
+    void send(Envelope envelope) {
+      sendBytes(envelope.toByteArray());
+    }
+
+    /** Sends {@code bytes} as one binary frame, whatever they are. */
+    void sendBytes(byte[] bytes) {
+      try {
+        boolean queued = awaitOpen().send(okio.ByteString.of(bytes));
+        assertThat(queued).as("server frame queued").isTrue();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+
+    /** Starts a clean close with {@code code}. */
+    void close(int code, String reason) throws InterruptedException {
+      awaitOpen().close(code, reason);
+    }
+
+    /**
+     * Drops the TCP connection without a close frame. {@code WebSocket.cancel()} cannot be used on
+     * MockWebServer's side (it has no {@code Call} and throws), so fail the socket the way OkHttp
+     * does internally, which cancels the underlying socket.
+     */
+    void cancel() throws InterruptedException {
+      WebSocket ws = awaitOpen();
+      ((RealWebSocket) ws).failWebSocket(new IOException("dropped by test"), null, false);
+    }
+
+    Hello takeHello() throws InterruptedException {
+      Hello hello = hellos.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      assertThat(hello).as("Hello on server connection %s within %s s", index, TIMEOUT_SECONDS)
+          .isNotNull();
+      return hello;
+    }
+
+    Pong takePong() throws InterruptedException {
+      Pong pong = pongs.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      assertThat(pong).as("Pong on server connection %s within %s s", index, TIMEOUT_SECONDS)
+          .isNotNull();
+      return pong;
+    }
+
+    /** The code of the next close frame received from the client. */
+    int takeCloseCode() throws InterruptedException {
+      Integer code = closeCodes.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      assertThat(code).as("close frame on server connection %s within %s s", index, TIMEOUT_SECONDS)
+          .isNotNull();
+      return code;
+    }
+
+    /** Waits until this WebSocket is over (closed or failed) on the server side. */
+    void awaitEnded() throws InterruptedException {
+      assertThat(ended.await(TIMEOUT_SECONDS, TimeUnit.SECONDS))
+          .as("server connection %s ended within %s s", index, TIMEOUT_SECONDS).isTrue();
+    }
+
+    /** Binary frames received so far (not consumed by the typed takers). */
+    int framesReceived() {
+      return frames.size();
+    }
+
+    int textFramesReceived() {
+      return textFrames.get();
+    }
+  }
+}
