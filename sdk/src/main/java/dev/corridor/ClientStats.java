@@ -12,10 +12,25 @@ public final class ClientStats {
   private final long protocolErrors;
   private final long lastRttNanos;
   private final long smoothedRttNanos;
+  private final int outboxMessages;
+  private final long outboxBytes;
+  private final long[] sendOutcomes;
+  private final long duplicatesDropped;
+  private final long gapsDetected;
+  private final long messagesReplayed;
+  private final long discontinuities;
 
   ClientStats(ConnectionState state, long attempts, long connections, long messagesIn,
       long messagesOut, long bytesIn, long bytesOut, long protocolErrors, long lastRttNanos,
-      long smoothedRttNanos) {
+      long smoothedRttNanos, int outboxMessages, long outboxBytes, long[] sendOutcomes,
+      long duplicatesDropped, long gapsDetected, long messagesReplayed, long discontinuities) {
+    this.outboxMessages = outboxMessages;
+    this.outboxBytes = outboxBytes;
+    this.sendOutcomes = sendOutcomes;
+    this.duplicatesDropped = duplicatesDropped;
+    this.gapsDetected = gapsDetected;
+    this.messagesReplayed = messagesReplayed;
+    this.discontinuities = discontinuities;
     this.state = state;
     this.attempts = attempts;
     this.connections = connections;
@@ -78,11 +93,48 @@ public final class ClientStats {
     return smoothedRttNanos;
   }
 
+  /** Messages in the outbox (waiting and in flight). */
+  public int outboxMessages() {
+    return outboxMessages;
+  }
+
+  /** Bytes charged to the outbox. */
+  public long outboxBytes() {
+    return outboxBytes;
+  }
+
+  /** Sent messages that ended with {@code outcome} since the client was built. */
+  public long sendOutcomes(SendResult.Outcome outcome) {
+    return sendOutcomes[outcome.ordinal()];
+  }
+
+  /** Deliveries dropped because the application already had them. */
+  public long duplicatesDropped() {
+    return duplicatesDropped;
+  }
+
+  /** Sequence gaps detected (each one triggers a replay request). */
+  public long gapsDetected() {
+    return gapsDetected;
+  }
+
+  /** Deliveries that were replays of history. */
+  public long messagesReplayed() {
+    return messagesReplayed;
+  }
+
+  /** Discontinuities reported to subscribers. */
+  public long discontinuities() {
+    return discontinuities;
+  }
+
   @Override
   public String toString() {
     return "ClientStats{state=" + state + ", attempts=" + attempts + ", connections=" + connections
         + ", in=" + messagesIn + "/" + bytesIn + "B, out=" + messagesOut + "/" + bytesOut
         + "B, protocolErrors=" + protocolErrors + ", rtt=" + lastRttNanos / 1000 + "us, srtt="
-        + smoothedRttNanos / 1000 + "us}";
+        + smoothedRttNanos / 1000 + "us, outbox=" + outboxMessages + "/" + outboxBytes + "B, duplicates="
+        + duplicatesDropped + ", gaps=" + gapsDetected + ", replayed=" + messagesReplayed
+        + ", discontinuities=" + discontinuities + "}";
   }
 }

@@ -7,7 +7,12 @@ import dev.corridor.internal.codec.EnvelopeCodec;
 import dev.corridor.internal.connection.ConnectionMachine;
 import dev.corridor.internal.connection.ConnectionSettings;
 import dev.corridor.internal.connection.Counters;
+import dev.corridor.internal.connection.ReadGate;
+import dev.corridor.internal.session.Publisher;
+import dev.corridor.internal.session.Requests;
 import dev.corridor.internal.session.Session;
+import dev.corridor.internal.session.Subscriptions;
+import java.util.concurrent.CompletableFuture;
 import dev.corridor.internal.time.SerialContext;
 import dev.corridor.internal.time.SerialExecutor;
 import dev.corridor.internal.time.SystemScheduler;
@@ -55,6 +60,9 @@ public final class CorridorClient {
   private final Counters counters = new Counters();
   private final ConnectionMachine machine;
   private final Session session;
+  private final Publisher publisher;
+  private final Subscriptions subscriptions;
+  private final Requests requests;
 
   private CorridorClient(Builder builder, Transport transport) {
     this.config = builder.copy();
@@ -70,9 +78,16 @@ public final class CorridorClient {
         random, config.clock, config.scheduler, config.heartbeatIntervalNanos,
         config.pongTimeoutNanos, config.handshakeTimeoutNanos, config.closeTimeoutNanos,
         config.stabilityWindowNanos, config.maxInboundMessageBytes);
-    this.machine = new ConnectionMachine(settings, context, transport, events, this::dispatch, counters);
+    ReadGate gate = new ReadGate();
+    this.machine = new ConnectionMachine(settings, context, transport, events, this::dispatch, counters, gate);
+    this.publisher = new Publisher(config.outboxMaxMessages, config.outboxMaxBytes,
+        config.writeHighWaterBytes, config.maxInFlight, config.clock, config.scheduler, context,
+        callbackExecutor, events, counters);
+    this.subscriptions = new Subscriptions(config.clock, config.scheduler, context, callbackExecutor,
+        events, counters, gate);
+    this.requests = new Requests(config.clock, config.scheduler, context, callbackExecutor);
     this.session = new Session(config.clientId, USER_AGENT, config.maxInboundMessageBytes,
-        config.clock, machine);
+        config.clock, machine, publisher, subscriptions, requests);
     machine.attach(session);
   }
 
@@ -127,29 +142,76 @@ public final class CorridorClient {
   }
 
   /**
-   * Sends {@code payload} on {@code topic} now, best effort: it is handed to the socket if the
-   * client is {@link ConnectionState#CONNECTED}, never buffered and never resent.
-   *
-   * @return false if not connected (nothing was sent); true if queued for the socket, which does not
-   *     prove delivery: the link may drop before it is written
-   * @throws IllegalArgumentException if {@code topic} is empty or the payload is larger than the
-   *     server accepts (its Welcome's {@code max_message_bytes})
+   * Queues {@code payload} for {@code topic} with the default options: acknowledged delivery, normal
+   * priority, no key, no TTL. See {@link #send(String, byte[], SendOptions)}.
    */
-  public boolean send(String topic, byte[] payload) {
+  public CompletableFuture<SendResult> send(String topic, byte[] payload) {
+    return send(topic, payload, SendOptions.DEFAULT);
+  }
+
+  /**
+   * Queues {@code payload} for {@code topic}. Never blocks. The message waits in the outbox while
+   * the client is not {@link ConnectionState#CONNECTED} and is written when it is, unless a newer
+   * message with the same key replaces it, its TTL passes, or the outbox is full of messages of
+   * equal or higher priority. Acknowledged messages are resent after every reconnect until the
+   * server acknowledges them. See {@code docs/delivery.md} for the exact guarantees.
+   *
+   * <p>The payload array is copied; the caller may reuse it.
+   *
+   * @return a future completed exactly once, on the callback executor, with the message's
+   *     {@link SendResult}; it never completes exceptionally
+   * @throws IllegalArgumentException if {@code topic} is empty or the payload is larger than the
+   *     server accepts (its Welcome's {@code max_message_bytes}) or than the outbox's byte bound
+   */
+  public CompletableFuture<SendResult> send(String topic, byte[] payload, SendOptions options) {
     requireNonNull(topic, "topic");
     requireNonNull(payload, "payload");
+    requireNonNull(options, "options");
     if (topic.isEmpty()) throw new IllegalArgumentException("topic is empty");
     int max = session.serverMaxMessageBytes();
     if (max > 0 && payload.length > max) {
       throw new IllegalArgumentException(
           "payload of " + payload.length + " bytes exceeds the server's limit of " + max);
     }
-    if (!machine.state().equals(ConnectionState.CONNECTED)) return false;
-    final byte[] copy = payload.clone();
-    context.execute(() -> {
-      if (machine.state() == ConnectionState.CONNECTED) session.publish(topic, copy);
-    });
-    return true;
+    return publisher.send(topic, payload.clone(), options);
+  }
+
+  /**
+   * Subscribes to {@code topic}. The subscription is requested at once if connected, otherwise on
+   * connect, and restored after every reconnect from its last delivered position.
+   *
+   * @throws IllegalStateException if this client already has a subscription to {@code topic}, or
+   *     is closed
+   */
+  public Subscription subscribe(String topic, MessageListener listener, SubscribeOptions options) {
+    requireNonNull(topic, "topic");
+    requireNonNull(listener, "listener");
+    requireNonNull(options, "options");
+    if (topic.isEmpty()) throw new IllegalArgumentException("topic is empty");
+    return subscriptions.subscribe(topic, listener, options);
+  }
+
+  /** {@link #subscribe(String, MessageListener, SubscribeOptions)} in RELIABLE mode. */
+  public Subscription subscribe(String topic, MessageListener listener) {
+    return subscribe(topic, listener, SubscribeOptions.DEFAULT);
+  }
+
+  /**
+   * Sends a request and completes with the server's response. Waits for a connection if there is
+   * none. Fails with {@link RequestException}: {@code TIMEOUT} after the options' timeout,
+   * {@code DISCONNECTED} if the link drops after sending (unless idempotent, then it is sent
+   * again), {@code REJECTED} if the server answers with an Error, {@code CLOSED} on close.
+   */
+  public CompletableFuture<Response> request(String method, byte[] payload, RequestOptions options) {
+    requireNonNull(method, "method");
+    requireNonNull(payload, "payload");
+    requireNonNull(options, "options");
+    return requests.request(method, payload.clone(), options);
+  }
+
+  /** {@link #request(String, byte[], RequestOptions)} with a 10 s timeout, not idempotent. */
+  public CompletableFuture<Response> request(String method, byte[] payload) {
+    return request(method, payload, RequestOptions.DEFAULT);
   }
 
   /** Adds a listener for state changes, delivered in order on the callback executor. */
@@ -175,7 +237,15 @@ public final class CorridorClient {
     return new ClientStats(machine.state(), counters.attempts, counters.connections,
         counters.messagesIn, counters.messagesOut, counters.bytesIn, counters.bytesOut,
         counters.protocolErrors, machine.heartbeat().lastRttNanos(),
-        machine.heartbeat().smoothedRttNanos());
+        machine.heartbeat().smoothedRttNanos(), counters.outboxMessages, counters.outboxBytes,
+        sendOutcomes(), counters.duplicatesDropped, counters.gapsDetected,
+        counters.messagesReplayed, counters.discontinuities);
+  }
+
+  private long[] sendOutcomes() {
+    long[] out = new long[SendResult.Outcome.values().length];
+    for (int i = 0; i < out.length; i++) out[i] = counters.sendOutcomes.get(i);
+    return out;
   }
 
   /** The client id sent in every Hello. */
@@ -226,6 +296,10 @@ public final class CorridorClient {
     private long stabilityWindowNanos = TimeUnit.SECONDS.toNanos(30);
     private int maxInboundMessageBytes = 1 << 20;
     private boolean compression;
+    private int outboxMaxMessages = 10_000;
+    private long outboxMaxBytes = 8L << 20;
+    private long writeHighWaterBytes = 1L << 20;
+    private int maxInFlight = 1_000;
 
     private Builder(String url) {
       this.url = validateUrl(url);
@@ -253,6 +327,10 @@ public final class CorridorClient {
       b.stabilityWindowNanos = stabilityWindowNanos;
       b.maxInboundMessageBytes = maxInboundMessageBytes;
       b.compression = compression;
+      b.outboxMaxMessages = outboxMaxMessages;
+      b.outboxMaxBytes = outboxMaxBytes;
+      b.writeHighWaterBytes = writeHighWaterBytes;
+      b.maxInFlight = maxInFlight;
       return b;
     }
 
@@ -463,6 +541,43 @@ public final class CorridorClient {
      */
     public Builder compression(boolean enabled) {
       this.compression = enabled;
+      return this;
+    }
+
+    /**
+     * Bounds of the outbox, counting messages waiting to be written and messages written but not
+     * yet acknowledged. Default 10,000 messages and 8 MiB (payload, topic and key, plus 64 bytes of
+     * accounting per message). When full, the lowest-priority, oldest waiting messages are evicted
+     * for a message of equal or higher priority; otherwise the new message is refused.
+     */
+    public Builder outboxCapacity(int maxMessages, long maxBytes) {
+      if (maxMessages < 1) throw new IllegalArgumentException("maxMessages must be >= 1: " + maxMessages);
+      if (maxBytes < 1024) throw new IllegalArgumentException("maxBytes must be >= 1024: " + maxBytes);
+      this.outboxMaxMessages = maxMessages;
+      this.outboxMaxBytes = maxBytes;
+      return this;
+    }
+
+    /**
+     * Bytes queued in the socket above which the client stops writing and keeps messages in the
+     * outbox until the socket drains. Default 1 MiB, well under OkHttp's 16 MiB queue limit (which
+     * closes the socket). Must be between 1 KiB and 8 MiB.
+     */
+    public Builder writeHighWater(long bytes) {
+      if (bytes < 1024 || bytes > (8L << 20)) {
+        throw new IllegalArgumentException("writeHighWater must be 1 KiB - 8 MiB: " + bytes);
+      }
+      this.writeHighWaterBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Most acknowledged messages written and not yet acknowledged, unless the server's Welcome says
+     * otherwise. Default 1,000.
+     */
+    public Builder maxInFlight(int messages) {
+      if (messages < 1) throw new IllegalArgumentException("maxInFlight must be >= 1: " + messages);
+      this.maxInFlight = messages;
       return this;
     }
 

@@ -37,9 +37,24 @@ public abstract class EventListener {
   /** A message of {@code bytes} arrived. */
   public void messageReceived(int bytes) {}
 
-  /** An inbound message was oversized, malformed or of an unknown kind; it was discarded. */
+  /**
+   * An inbound message broke the protocol: malformed, of an unknown or unexpected kind, a text
+   * frame, or oversized. It was discarded; an oversized one also closes the connection with 1009.
+   */
   public void protocolError(CorridorException error) {}
 
   /** A listener or callback supplied by the application threw; the client carried on. */
   public void callbackFailed(Throwable error) {}
+
+  /** A message given to {@code send} ended with {@code outcome} (every message ends exactly once). */
+  public void sendEnded(String topic, SendResult.Outcome outcome) {}
+
+  /** A delivery already handed to the application arrived again and was dropped. */
+  public void duplicateDropped(String topic, long sequence) {}
+
+  /** A delivery skipped ahead of the expected sequence; a replay was asked for. */
+  public void gapDetected(String topic, long expectedSequence, long receivedSequence) {}
+
+  /** A stream broke; the subscription's listener is told too. */
+  public void discontinuity(Discontinuity discontinuity) {}
 }

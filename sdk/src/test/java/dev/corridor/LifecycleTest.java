@@ -165,14 +165,17 @@ class LifecycleTest {
   }
 
   @Test
-  void sendPublishesOnlyWhileConnected() {
+  void sendWaitsInTheOutboxUntilConnectedAndValidatesInput() {
     h.server.maxMessageBytes = 64;
     h.client = h.builder().build();
     h.client.addStateListener(h.states);
-    assertThat(h.client.send("intents", new byte[] {1})).isFalse();
+    var early = h.client.send("intents", "focus AAPL".getBytes(StandardCharsets.UTF_8),
+        SendOptions.builder().delivery(SendOptions.Delivery.BEST_EFFORT).build());
+    assertThat(early).isNotDone();
+    assertThat(h.client.stats().outboxMessages()).isEqualTo(1);
     h.client.connect();
     h.states.skipTo(CONNECTED);
-    assertThat(h.client.send("intents", "focus AAPL".getBytes(StandardCharsets.UTF_8))).isTrue();
+    assertThat(early).isCompletedWithValueMatching(r -> r.outcome() == SendResult.Outcome.WRITTEN);
     var publishes = h.server.receivedOfKind(Envelope.KindCase.PUBLISH);
     assertThat(publishes).singleElement().satisfies(e -> {
       assertThat(e.getPublish().getTopic()).isEqualTo("intents");

@@ -85,4 +85,25 @@ public final class EventFanout extends EventListener {
   public void callbackFailed(Throwable error) {
     each(l -> l.callbackFailed(error));
   }
+
+  @Override
+  public void sendEnded(String topic, dev.corridor.SendResult.Outcome outcome) {
+    if (listeners.isEmpty()) return;
+    each(l -> l.sendEnded(topic, outcome));
+  }
+
+  @Override
+  public void duplicateDropped(String topic, long sequence) {
+    each(l -> l.duplicateDropped(topic, sequence));
+  }
+
+  @Override
+  public void gapDetected(String topic, long expectedSequence, long receivedSequence) {
+    each(l -> l.gapDetected(topic, expectedSequence, receivedSequence));
+  }
+
+  @Override
+  public void discontinuity(dev.corridor.Discontinuity discontinuity) {
+    each(l -> l.discontinuity(discontinuity));
+  }
 }

@@ -58,6 +58,7 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
   private final SerialTimer handshakeTimer;
   private final SerialTimer stabilityTimer;
   private final SerialTimer closeTimer;
+  private final ReadGate readGate;
   /** Set once by {@link #attach}, before the first {@code connect()}. */
   private @Nullable SessionHandler session;
 
@@ -74,8 +75,8 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
   /** Attempts in the current outage (1-based while connecting). */
   private long attempt;
   private long attemptStartNanos;
-  /** Server hint (ms) that floors the next retry delay; -1 when none. */
-  private long retryFloorMillis = -1;
+  /** Clock nanos before which the server asked us not to reconnect (from an Error); 0 when none. */
+  private long retryNotBeforeNanos;
   private boolean networkAvailable = true;
   private boolean paused;
   private boolean closeRequested;
@@ -85,8 +86,9 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
   private boolean reauthenticated;
 
   public ConnectionMachine(ConnectionSettings settings, SerialContext context, Transport transport,
-      EventListener events, StateObserver observer, Counters counters) {
+      EventListener events, StateObserver observer, Counters counters, ReadGate readGate) {
     this.settings = settings;
+    this.readGate = readGate;
     this.context = context;
     this.transport = transport;
     this.events = events;
@@ -194,7 +196,7 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     attempt++;
     counters.attempts++;
     attemptStartNanos = settings.clock.nanoTime();
-    retryFloorMillis = -1;
+    retryNotBeforeNanos = 0;
     linkActive = true;
     events.attemptStarted(attempt);
     handshakeTimer.start(settings.handshakeTimeoutNanos);
@@ -332,7 +334,10 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     boolean wasAttempt = state == CONNECTING;
     if (!wasConnected && !wasAttempt) return;
     if (cause == null) cause = wasConnected ? Cause.CONNECTION_LOST : Cause.ATTEMPT_FAILED;
-    long floor = Math.max(error.retryAfterMillis(), retryFloorMillis);
+    long floor = error.retryAfterMillis();
+    if (retryNotBeforeNanos != 0) {
+      floor = Math.max(floor, TimeUnit.NANOSECONDS.toMillis(retryNotBeforeNanos - settings.clock.nanoTime()));
+    }
     teardown(error, closeCode);
     if (paused) {
       transition(PAUSED, cause, error, -1);
@@ -448,6 +453,7 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     teardown(error != null ? error : new CorridorException(Kind.CANCELLED, "terminated"), 0);
     settings.networkMonitor.stop();
     transition(terminal, cause, error, -1);
+    requireSession().onTerminated();
   }
 
   /** The only place where {@link #state} changes. */
@@ -498,7 +504,10 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
 
   @Override
   public void serverError(CorridorException error) {
-    retryFloorMillis = Math.max(retryFloorMillis, error.retryAfterMillis());
+    if (error.retryAfterMillis() > 0) {
+      long notBefore = settings.clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(error.retryAfterMillis());
+      retryNotBeforeNanos = Math.max(retryNotBeforeNanos, notBefore);
+    }
     if (state == CONNECTING) {
       linkFailed(error, Cause.ATTEMPT_FAILED); // the server refused the session
     }
@@ -530,6 +539,11 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
   }
 
   @Override
+  public boolean readsHeld() {
+    return readGate.isHolding();
+  }
+
+  @Override
   public void rttMeasured(long rttNanos, long smoothedRttNanos) {
     events.rttMeasured(rttNanos, smoothedRttNanos);
   }
@@ -549,6 +563,8 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
 
     @Override
     public void onMessage(byte[] message) {
+      // Backpressure: on the transport's reader thread, outside the serial context.
+      readGate.awaitReadable();
       ifCurrent(gen, () -> ConnectionMachine.this.onMessage(message));
     }
 

@@ -33,7 +33,7 @@ final class RetryAfter {
 
   /**
    * A close reason of the form {@code retry-after=<seconds>} (optionally after other text and a
-   * semicolon), as protocol v1 servers send with close code 1013; -1 when absent.
+   * semicolon), as protocol v1 servers send with close codes 1013 and 4029; -1 when absent.
    */
   static long fromCloseReason(String reason) {
     int i = reason.indexOf("retry-after=");

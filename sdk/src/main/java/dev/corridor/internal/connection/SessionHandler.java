@@ -16,4 +16,7 @@ public interface SessionHandler {
 
   /** The link is gone (any reason). The link passed to {@link #onOpen} must not be used again. */
   void onDisconnected();
+
+  /** The client reached a terminal state: end everything still held. */
+  void onTerminated();
 }

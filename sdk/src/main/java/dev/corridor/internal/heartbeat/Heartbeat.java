@@ -23,6 +23,12 @@ public final class Heartbeat {
     void linkDead(long silentNanos);
 
     void rttMeasured(long rttNanos, long smoothedRttNanos);
+
+    /**
+     * True while the application's backpressure holds inbound reads: the silence is ours, not the
+     * link's, so it does not count against the link.
+     */
+    boolean readsHeld();
   }
 
   private final Clock clock;
@@ -90,11 +96,12 @@ public final class Heartbeat {
     long now = clock.nanoTime();
     if (pingOutstanding) {
       pingOutstanding = false;
-      if (!inboundSincePing) {
+      if (!inboundSincePing && !host.readsHeld()) {
         running = false;
         host.linkDead(now - lastInboundNanos);
         return;
       }
+      if (!inboundSincePing) lastInboundNanos = now; // reads were held: start a fresh interval
       timer.start(lastInboundNanos + intervalNanos - now);
       return;
     }

@@ -116,6 +116,12 @@ public final class Outbox {
     return null;
   }
 
+  /** Ends a pending entry that cannot be written (e.g. too large for the server). */
+  public void discard(OutboxEntry entry, Outcome outcome, String errorCode, String errorMessage) {
+    unlinkPending(entry);
+    end(entry, outcome, errorCode, errorMessage);
+  }
+
   /**
    * Records that a pending entry was handed to the socket with {@code sequence}: an acknowledged one
    * goes in flight, a best-effort one ends {@link Outcome#WRITTEN}.

@@ -7,19 +7,18 @@ import dev.corridor.internal.codec.EnvelopeCodec;
 import dev.corridor.internal.connection.ConnectionControl;
 import dev.corridor.internal.connection.Link;
 import dev.corridor.internal.connection.SessionHandler;
-import dev.corridor.proto.v1.DeliveryMode;
 import dev.corridor.proto.v1.Envelope;
 import dev.corridor.proto.v1.ErrorCode;
 import dev.corridor.proto.v1.Hello;
 import dev.corridor.proto.v1.Ping;
 import dev.corridor.proto.v1.Pong;
-import dev.corridor.proto.v1.Publish;
 import dev.corridor.proto.v1.Welcome;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Protocol v1 for one client, across all its connections: session establishment, heartbeat
- * envelopes, server errors and publishes. Lives in the client's serial context.
+ * envelopes and connection-level errors here; publishes, subscriptions and requests in their own
+ * classes, to which envelopes are dispatched. Lives in the client's serial context.
  */
 public final class Session implements SessionHandler {
   private final String clientId;
@@ -27,6 +26,9 @@ public final class Session implements SessionHandler {
   private final int maxInboundBytes;
   private final Clock clock;
   private final ConnectionControl control;
+  private final Publisher publisher;
+  private final Subscriptions subscriptions;
+  private final Requests requests;
 
   // Touched only in the serial context.
   /** The open link, or null between connections. */
@@ -38,12 +40,16 @@ public final class Session implements SessionHandler {
   /** Largest message the server accepts, from the Welcome (0 = unknown). */
   private volatile int serverMaxMessageBytes;
 
-  public Session(String clientId, String userAgent, int maxInboundBytes, Clock clock, ConnectionControl control) {
+  public Session(String clientId, String userAgent, int maxInboundBytes, Clock clock,
+      ConnectionControl control, Publisher publisher, Subscriptions subscriptions, Requests requests) {
     this.clientId = clientId;
     this.userAgent = userAgent;
     this.maxInboundBytes = maxInboundBytes;
     this.clock = clock;
     this.control = control;
+    this.publisher = publisher;
+    this.subscriptions = subscriptions;
+    this.requests = requests;
   }
 
   @Override
@@ -53,8 +59,10 @@ public final class Session implements SessionHandler {
     Hello hello = Hello.newBuilder()
         .setClientId(clientId)
         .setResumeToken(resumeToken)
+        .addAllPositions(subscriptions.positions())
         .setUserAgent(userAgent)
         .setMaxMessageBytes(maxInboundBytes)
+        .setLastClientSequence(publisher.lastAssignedSequence())
         .build();
     link.send(EnvelopeCodec.encode(EnvelopeCodec.envelope().setHello(hello).build()));
   }
@@ -75,7 +83,13 @@ public final class Session implements SessionHandler {
       control.protocolError(e);
       return;
     }
-    switch (envelope.getKindCase()) {
+    Envelope.KindCase kind = envelope.getKindCase();
+    if (!welcomed && kind != Envelope.KindCase.WELCOME && kind != Envelope.KindCase.ERROR
+        && kind != Envelope.KindCase.PING && kind != Envelope.KindCase.PONG) {
+      control.protocolError(new CorridorException(CorridorException.Kind.PROTOCOL, kind + " before Welcome"));
+      return;
+    }
+    switch (kind) {
       case WELCOME:
         onWelcome(envelope.getWelcome());
         break;
@@ -88,12 +102,25 @@ public final class Session implements SessionHandler {
       case ERROR:
         onError(envelope.getError());
         break;
+      case PUBLISH_ACK:
+        publisher.onAck(envelope.getPublishAck());
+        break;
+      case DELIVER:
+        subscriptions.onDeliver(envelope.getDeliver());
+        break;
+      case SUBSCRIBED:
+        subscriptions.onSubscribed(envelope.getSubscribed());
+        break;
+      case DISCONTINUITY:
+        subscriptions.onDiscontinuity(envelope.getDiscontinuity());
+        break;
+      case RESPONSE:
+        requests.onResponse(envelope.getResponse());
+        break;
       default:
-        if (!welcomed) {
-          control.protocolError(new CorridorException(CorridorException.Kind.PROTOCOL,
-              envelope.getKindCase() + " before Welcome"));
-        }
-        // Deliveries, acks and responses are handled by the delivery layer (not yet wired).
+        // Client-to-server kinds (Hello, Publish, Subscribe ...) have no meaning here.
+        control.protocolError(new CorridorException(CorridorException.Kind.PROTOCOL,
+            "unexpected " + kind + " from the server"));
         break;
     }
   }
@@ -103,10 +130,17 @@ public final class Session implements SessionHandler {
       control.protocolError(new CorridorException(CorridorException.Kind.PROTOCOL, "second Welcome"));
       return;
     }
+    Link l = link;
+    if (l == null) return;
     welcomed = true;
     resumeToken = welcome.getResumeToken();
     serverMaxMessageBytes = welcome.getMaxMessageBytes();
     control.welcomed(welcome.getHeartbeatIntervalMs());
+    // Restore in order: subscriptions (so replays start), pending requests, then the outbox.
+    subscriptions.onConnected(l, welcome.getResumed());
+    requests.onConnected(l);
+    publisher.onConnected(l, welcome.getLastClientSequence(), welcome.getMaxInflight(),
+        welcome.getMaxMessageBytes());
   }
 
   private void answerPing(Ping ping) {
@@ -121,11 +155,22 @@ public final class Session implements SessionHandler {
   }
 
   private void onError(dev.corridor.proto.v1.Error error) {
-    if (error.getRefCase() != dev.corridor.proto.v1.Error.RefCase.REF_NOT_SET) {
-      return; // concerns one publish, request or topic: the delivery layer's business
+    String code = error.getCode().name().replace("ERROR_CODE_", "");
+    switch (error.getRefCase()) {
+      case CLIENT_SEQUENCE:
+        publisher.onRejected(error.getClientSequence(), code, error.getMessage(), error.getRetryable());
+        return;
+      case REQUEST_ID:
+        requests.onRejected(error.getRequestId(), code, error.getMessage());
+        return;
+      case TOPIC:
+        subscriptions.onRejected(error.getTopic(), code, error.getMessage());
+        return;
+      default:
+        break;
     }
     long retryAfter = error.getRetryAfterMs() > 0 ? error.getRetryAfterMs() : -1;
-    String text = error.getCode() + (error.getMessage().isEmpty() ? "" : ": " + error.getMessage());
+    String text = code + (error.getMessage().isEmpty() ? "" : ": " + error.getMessage());
     CorridorException.Kind kind;
     if (error.getCode() == ErrorCode.ERROR_CODE_UNAUTHENTICATED) {
       kind = CorridorException.Kind.AUTHENTICATION;
@@ -145,18 +190,6 @@ public final class Session implements SessionHandler {
     l.send(EnvelopeCodec.encode(EnvelopeCodec.envelope().setPing(ping).build()));
   }
 
-  /** Sends a best-effort publish. False when there is no established link or it refused. */
-  public boolean publish(String topic, byte[] payload) {
-    Link l = link;
-    if (l == null || !welcomed) return false;
-    Publish publish = Publish.newBuilder()
-        .setTopic(topic)
-        .setPayload(ByteString.copyFrom(payload))
-        .setDelivery(DeliveryMode.DELIVERY_MODE_BEST_EFFORT)
-        .build();
-    return l.send(EnvelopeCodec.encode(EnvelopeCodec.envelope().setPublish(publish).build()));
-  }
-
   /** Largest message the server accepts (from its Welcome), or 0 when unknown. */
   public int serverMaxMessageBytes() {
     return serverMaxMessageBytes;
@@ -166,5 +199,15 @@ public final class Session implements SessionHandler {
   public void onDisconnected() {
     link = null;
     welcomed = false;
+    publisher.onDisconnected();
+    subscriptions.onDisconnected();
+    requests.onDisconnected();
+  }
+
+  @Override
+  public void onTerminated() {
+    publisher.terminate();
+    subscriptions.terminate();
+    requests.terminate();
   }
 }

@@ -1,0 +1,46 @@
+package dev.corridor;
+
+/** The server's answer to a request. Immutable; the payload array is the receiver's to keep. */
+public final class Response {
+  /** The server's verdict. */
+  public enum Status {
+    OK,
+    ERROR,
+    NOT_FOUND,
+    INVALID,
+    UNAVAILABLE,
+    UNSPECIFIED
+  }
+
+  private final Status status;
+  private final byte[] payload;
+  private final String message;
+
+  public Response(Status status, byte[] payload, String message) {
+    this.status = status;
+    this.payload = payload;
+    this.message = message;
+  }
+
+  public Status status() {
+    return status;
+  }
+
+  public boolean isOk() {
+    return status == Status.OK;
+  }
+
+  public byte[] payload() {
+    return payload;
+  }
+
+  /** The server's explanation, usually empty when OK. */
+  public String message() {
+    return message;
+  }
+
+  @Override
+  public String toString() {
+    return "Response{" + status + ", " + payload.length + " bytes" + (message.isEmpty() ? "" : ", " + message) + "}";
+  }
+}

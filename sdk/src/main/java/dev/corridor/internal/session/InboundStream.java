@@ -1,0 +1,195 @@
+package dev.corridor.internal.session;
+
+import dev.corridor.Discontinuity;
+import dev.corridor.EventListener;
+import dev.corridor.Message;
+import dev.corridor.MessageListener;
+import dev.corridor.SubscribeOptions;
+import dev.corridor.Subscription;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import dev.corridor.internal.connection.ReadGate;
+import dev.corridor.internal.time.SerialTimer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One subscription's inbound stream: its position, its sequence checks and its queue towards the
+ * application. Sequence state is touched only in the serial context; the queue is shared with the
+ * listener's executor under the queue's lock.
+ */
+final class InboundStream implements Subscription {
+  final String topic;
+  final SubscribeOptions options;
+  private final MessageListener listener;
+  private final Executor executor;
+  private final EventListener events;
+  private final ReadGate gate;
+  private final Subscriptions owner;
+
+  // Serial context only.
+  /** True once the epoch is known (from Subscribed, a delivery, or a Discontinuity). */
+  boolean positioned;
+  /** Sent a Subscribe on the current server session. */
+  boolean subscribedInSession;
+  /** Waiting for the server to replay a gap. */
+  boolean awaitingReplay;
+  /** Deliveries handed to the application since the last DeliverAck. */
+  int unacked;
+  /** Gives up on a requested replay that does not come; created by the owner. */
+  @Nullable SerialTimer replayTimer;
+
+  /** Epoch and sequence of the last message handed to the application. Written in the serial context. */
+  private volatile long epoch;
+  private volatile long lastSequence;
+
+  // Guarded by `queue`.
+  private final ArrayDeque<Object> queue = new ArrayDeque<>();
+  private final Map<String, Message> latest = new LinkedHashMap<>();
+  private boolean drainScheduled;
+  private boolean full;
+  private boolean cancelled;
+
+  InboundStream(String topic, SubscribeOptions options, MessageListener listener, Executor executor,
+      EventListener events, ReadGate gate, Subscriptions owner) {
+    this.topic = topic;
+    this.options = options;
+    this.listener = listener;
+    this.executor = executor;
+    this.events = events;
+    this.gate = gate;
+    this.owner = owner;
+  }
+
+  @Override
+  public String topic() {
+    return topic;
+  }
+
+  @Override
+  public void unsubscribe() {
+    owner.unsubscribe(this);
+  }
+
+  @Override
+  public long epoch() {
+    return epoch;
+  }
+
+  @Override
+  public long lastSequence() {
+    return lastSequence;
+  }
+
+  void position(long epoch, long lastSequence) {
+    this.epoch = epoch;
+    this.lastSequence = lastSequence;
+    this.positioned = true;
+  }
+
+  boolean reliable() {
+    return options.mode() == SubscribeOptions.Mode.RELIABLE;
+  }
+
+  /** Hands a message to the application (through the queue) and advances the position. */
+  void deliver(Message m) {
+    position(m.epoch(), m.sequence());
+    unacked++;
+    synchronized (queue) {
+      if (cancelled) return;
+      if (reliable()) {
+        queue.add(m);
+        if (!full && queue.size() >= options.queueCapacity()) {
+          full = true;
+          gate.queueFull();
+        }
+      } else {
+        // Conflate: a newer message for the same key replaces the waiting one, keeping its place.
+        String key = m.key().isEmpty() ? m.topic() : m.key();
+        latest.remove(key);
+        latest.put(key, m);
+      }
+      scheduleDrain();
+    }
+  }
+
+  /** Tells the listener the server refused the subscription. */
+  void rejected(String code, String message) {
+    executor.execute(() -> {
+      try {
+        listener.onRejected(code, message);
+      } catch (Throwable t) {
+        owner.callbackFailed(t);
+      }
+    });
+  }
+
+  /** Tells the application the stream broke, in order with its messages. */
+  void discontinuity(Discontinuity d) {
+    position(d.epoch(), d.nextSequence() - 1);
+    awaitingReplay = false;
+    events.discontinuity(d);
+    synchronized (queue) {
+      if (cancelled) return;
+      if (!reliable()) latest.clear();
+      queue.add(d);
+      scheduleDrain();
+    }
+  }
+
+  private void scheduleDrain() {
+    if (drainScheduled) return;
+    drainScheduled = true;
+    executor.execute(this::drain);
+  }
+
+  /** Runs on the listener's executor: delivers everything queued, one at a time. */
+  private void drain() {
+    while (true) {
+      Object next;
+      synchronized (queue) {
+        next = queue.poll();
+        if (next == null && !latest.isEmpty()) {
+          Iterator<Message> it = latest.values().iterator();
+          next = it.next();
+          it.remove();
+        }
+        if (next == null || cancelled) {
+          drainScheduled = false;
+          releaseIfFull();
+          return;
+        }
+        if (full && queue.size() <= options.queueCapacity() / 2) releaseIfFull();
+      }
+      try {
+        if (next instanceof Message) {
+          listener.onMessage((Message) next);
+        } else {
+          listener.onDiscontinuity((Discontinuity) next);
+        }
+      } catch (Throwable t) {
+        owner.callbackFailed(t);
+      }
+    }
+  }
+
+  /** Caller holds the queue lock. */
+  private void releaseIfFull() {
+    if (full) {
+      full = false;
+      gate.queueDrained();
+    }
+  }
+
+  /** Stops delivery and frees any reader waiting on this stream's queue. */
+  void cancel() {
+    synchronized (queue) {
+      cancelled = true;
+      queue.clear();
+      latest.clear();
+      releaseIfFull();
+    }
+  }
+}

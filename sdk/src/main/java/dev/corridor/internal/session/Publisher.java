@@ -1,0 +1,238 @@
+package dev.corridor.internal.session;
+
+import com.google.protobuf.UnsafeByteOperations;
+import dev.corridor.Clock;
+import dev.corridor.EventListener;
+import dev.corridor.SendOptions;
+import dev.corridor.SendResult;
+import dev.corridor.SendResult.Outcome;
+import dev.corridor.Scheduler;
+import dev.corridor.internal.codec.EnvelopeCodec;
+import dev.corridor.internal.connection.Counters;
+import dev.corridor.internal.connection.Link;
+import dev.corridor.internal.outbox.Outbox;
+import dev.corridor.internal.outbox.OutboxEntry;
+import dev.corridor.internal.time.SerialContext;
+import dev.corridor.internal.time.SerialTimer;
+import dev.corridor.proto.v1.DeliveryMode;
+import dev.corridor.proto.v1.Publish;
+import dev.corridor.proto.v1.PublishAck;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Client-to-server delivery: the outbox, client sequences, acknowledgements and resends. Lives in
+ * the client's serial context (except {@link #send}, which may be called from any thread).
+ *
+ * <p>A message gets its client sequence when first written and keeps it for every resend, so the
+ * server can deduplicate on (client id, sequence). In-flight messages are resent after a reconnect,
+ * in order, before newer ones; while a connection stays up they are never resent on a timer. Writes
+ * stop while the socket's queue is above the high-water mark or the in-flight window is full.
+ */
+public final class Publisher implements Outbox.Listener {
+  /** How often a write stalled by a full socket queue is retried. */
+  static final long PRESSURE_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+  private final Outbox outbox;
+  private final Clock clock;
+  private final SerialContext context;
+  private final Executor callbacks;
+  private final EventListener events;
+  private final Counters counters;
+  private final long highWaterBytes;
+  private final int defaultMaxInFlight;
+  private final SerialTimer expiryTimer;
+  private final SerialTimer pressureTimer;
+
+  // Owned by the serial context.
+  private @Nullable Link link;
+  private int maxInFlight;
+  /** Largest message the server accepts, from its Welcome; 0 when unknown. */
+  private int serverMaxMessageBytes;
+  /** Next client sequence to assign. */
+  private long nextSequence = 1;
+  /** Deadline the expiry timer is set for, or Long.MAX_VALUE. */
+  private long expiryAt = Long.MAX_VALUE;
+  /** Futures to complete on the callback executor, batched per serial-context turn. */
+  private List<Object> completions = new ArrayList<>();
+  private volatile boolean terminated;
+
+  public Publisher(int maxMessages, long maxBytes, long highWaterBytes, int defaultMaxInFlight,
+      Clock clock, Scheduler scheduler, SerialContext context, Executor callbacks,
+      EventListener events, Counters counters) {
+    this.outbox = new Outbox(maxMessages, maxBytes, this);
+    this.clock = clock;
+    this.context = context;
+    this.callbacks = callbacks;
+    this.events = events;
+    this.counters = counters;
+    this.highWaterBytes = highWaterBytes;
+    this.defaultMaxInFlight = defaultMaxInFlight;
+    this.maxInFlight = defaultMaxInFlight;
+    this.expiryTimer = new SerialTimer(scheduler, context, this::onExpiryTimer);
+    this.pressureTimer = new SerialTimer(scheduler, context, this::drain);
+  }
+
+  /** Queues a message from any thread; the future completes once, on the callback executor. */
+  public CompletableFuture<SendResult> send(String topic, byte[] payload, SendOptions options) {
+    CompletableFuture<SendResult> future = new CompletableFuture<>();
+    long now = clock.nanoTime();
+    long deadlineNanos = options.ttlMillis() > 0
+        ? now + TimeUnit.MILLISECONDS.toNanos(options.ttlMillis()) : Long.MAX_VALUE;
+    long deadlineMillis = options.ttlMillis() > 0 ? clock.currentTimeMillis() + options.ttlMillis() : 0;
+    OutboxEntry entry = new OutboxEntry(topic, payload, options.key(), options.priority(),
+        options.delivery() == SendOptions.Delivery.ACKNOWLEDGED, deadlineNanos, deadlineMillis, future);
+    context.execute(() -> {
+      if (terminated) {
+        ended(entry, Outcome.CLOSED, null, null);
+        return;
+      }
+      outbox.offer(entry, clock.nanoTime());
+      publishSizes();
+      drain();
+      armExpiry();
+    });
+    return future;
+  }
+
+  /** Highest client sequence ever assigned (for the Hello). */
+  long lastAssignedSequence() {
+    return nextSequence - 1;
+  }
+
+  /**
+   * A session is established: everything up to {@code serverLastSequence} is acknowledged; the
+   * rest of what is in flight is resent, in order, before anything new.
+   */
+  void onConnected(Link link, long serverLastSequence, int serverMaxInFlight, int serverMaxMessageBytes) {
+    this.link = link;
+    this.serverMaxMessageBytes = serverMaxMessageBytes;
+    this.maxInFlight = serverMaxInFlight > 0 ? serverMaxInFlight : defaultMaxInFlight;
+    if (serverLastSequence > 0) {
+      outbox.acknowledge(serverLastSequence, java.util.Collections.<Long>emptyList());
+      // A restarted client with the same id must not reuse sequences the server has seen.
+      nextSequence = Math.max(nextSequence, serverLastSequence + 1);
+    }
+    for (OutboxEntry e : outbox.inFlightForResend(clock.nanoTime())) {
+      if (!link.send(encode(e, e.sequence()))) break;
+    }
+    drain();
+    publishSizes();
+  }
+
+  void onDisconnected() {
+    link = null;
+    pressureTimer.cancel();
+  }
+
+  void onAck(PublishAck ack) {
+    outbox.acknowledge(ack.getCumulative(), ack.getSequencesList());
+    drain();
+    publishSizes();
+  }
+
+  /** The server rejected one publish. */
+  boolean onRejected(long sequence, String code, String message, boolean retryable) {
+    boolean known = outbox.reject(sequence, code, message, retryable);
+    publishSizes();
+    return known;
+  }
+
+  /** The client is closed or failed: everything still held ends {@link Outcome#CLOSED}. */
+  void terminate() {
+    terminated = true;
+    link = null;
+    expiryTimer.cancel();
+    pressureTimer.cancel();
+    outbox.endAll(Outcome.CLOSED);
+    publishSizes();
+  }
+
+  private void drain() {
+    Link l = link;
+    if (l == null) return;
+    long now = clock.nanoTime();
+    while (outbox.inFlightCount() < maxInFlight) {
+      if (l.queuedBytes() > highWaterBytes) {
+        // OkHttp closes the socket if its queue passes 16 MiB; wait for it to drain instead.
+        if (!pressureTimer.isPending()) pressureTimer.start(PRESSURE_RECHECK_NANOS);
+        break;
+      }
+      OutboxEntry e = outbox.peekSendable(now);
+      if (e == null) break;
+      long sequence = e.acknowledged ? nextSequence : 0;
+      byte[] frame = encode(e, sequence);
+      if (serverMaxMessageBytes > 0 && frame.length > serverMaxMessageBytes) {
+        // The server would refuse it (or close with 1009): end it here, typed, instead.
+        outbox.discard(e, Outcome.REJECTED, "TOO_LARGE",
+            frame.length + " bytes encoded; the server accepts " + serverMaxMessageBytes);
+        continue;
+      }
+      if (!l.send(frame)) break;
+      if (e.acknowledged) nextSequence++;
+      outbox.written(e, sequence);
+    }
+    publishSizes();
+  }
+
+  private byte[] encode(OutboxEntry e, long sequence) {
+    Publish.Builder p = Publish.newBuilder()
+        .setClientSequence(sequence)
+        .setTopic(e.topic)
+        .setPayload(UnsafeByteOperations.unsafeWrap(e.payload))
+        .setDelivery(e.acknowledged ? DeliveryMode.DELIVERY_MODE_ACKNOWLEDGED : DeliveryMode.DELIVERY_MODE_BEST_EFFORT);
+    if (e.key != null) p.setKey(e.key);
+    if (e.deadlineMillis > 0) p.setDeadlineMs(e.deadlineMillis);
+    return EnvelopeCodec.encode(EnvelopeCodec.envelope().setPublish(p).build());
+  }
+
+  private void armExpiry() {
+    long next = outbox.nextDeadlineNanos();
+    if (next == expiryAt) return;
+    expiryAt = next;
+    if (next == Long.MAX_VALUE) {
+      expiryTimer.cancel();
+    } else {
+      expiryTimer.start(next - clock.nanoTime());
+    }
+  }
+
+  private void onExpiryTimer() {
+    expiryAt = Long.MAX_VALUE;
+    outbox.expire(clock.nanoTime());
+    publishSizes();
+    armExpiry();
+  }
+
+  private void publishSizes() {
+    counters.outboxMessages = outbox.size();
+    counters.outboxBytes = outbox.bytes();
+  }
+
+  @Override
+  public void ended(OutboxEntry entry, Outcome outcome, @Nullable String errorCode, @Nullable String errorMessage) {
+    counters.sendOutcomes.incrementAndGet(outcome.ordinal());
+    events.sendEnded(entry.topic, outcome);
+    @SuppressWarnings("unchecked")
+    CompletableFuture<SendResult> future = (CompletableFuture<SendResult>) entry.handle;
+    completions.add(future);
+    completions.add(new SendResult(outcome, entry.sequence(), errorCode, errorMessage));
+    if (completions.size() == 2) context.execute(this::flushCompletions);
+  }
+
+  /** Completes a turn's futures in one callback task, after the turn's state changes are done. */
+  @SuppressWarnings("unchecked")
+  private void flushCompletions() {
+    final List<Object> batch = completions;
+    completions = new ArrayList<>();
+    callbacks.execute(() -> {
+      for (int i = 0; i < batch.size(); i += 2) {
+        ((CompletableFuture<SendResult>) batch.get(i)).complete((SendResult) batch.get(i + 1));
+      }
+    });
+  }
+}

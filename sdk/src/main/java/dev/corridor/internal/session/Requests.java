@@ -1,0 +1,169 @@
+package dev.corridor.internal.session;
+
+import com.google.protobuf.UnsafeByteOperations;
+import dev.corridor.Clock;
+import dev.corridor.RequestException;
+import dev.corridor.RequestOptions;
+import dev.corridor.Response;
+import dev.corridor.Scheduler;
+import dev.corridor.internal.codec.EnvelopeCodec;
+import dev.corridor.internal.connection.Link;
+import dev.corridor.internal.time.SerialContext;
+import dev.corridor.internal.time.SerialTimer;
+import dev.corridor.proto.v1.Request;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Request/response correlated by request id. A request waits for a connection if there is none,
+ * is sent once connected, and completes with the response, a timeout, or, if the link drops after
+ * it was sent, a disconnect failure (idempotent requests are sent again instead). Serial context
+ * only, except {@link #request}.
+ */
+public final class Requests {
+  private final Clock clock;
+  private final Scheduler scheduler;
+  private final SerialContext context;
+  private final Executor callbacks;
+
+  // Owned by the serial context.
+  private final Map<Long, Pending> pending = new LinkedHashMap<>();
+  private @Nullable Link link;
+  private long nextId = 1;
+  private volatile boolean terminated;
+
+  public Requests(Clock clock, Scheduler scheduler, SerialContext context, Executor callbacks) {
+    this.clock = clock;
+    this.scheduler = scheduler;
+    this.context = context;
+    this.callbacks = callbacks;
+  }
+
+  public CompletableFuture<Response> request(String method, byte[] payload, RequestOptions options) {
+    CompletableFuture<Response> future = new CompletableFuture<>();
+    context.execute(() -> {
+      if (terminated) {
+        fail(future, RequestException.Kind.CLOSED, "client is closed");
+        return;
+      }
+      Pending p = new Pending(nextId++, method, payload, options, future);
+      pending.put(p.id, p);
+      p.timer = new SerialTimer(scheduler, context, () -> {
+        if (pending.remove(p.id) != null) {
+          fail(p.future, RequestException.Kind.TIMEOUT, "no response within " + options.timeoutMillis() + " ms");
+        }
+      });
+      p.timer.start(TimeUnit.MILLISECONDS.toNanos(options.timeoutMillis()));
+      if (link != null) send(p);
+    });
+    return future;
+  }
+
+  void onConnected(Link link) {
+    this.link = link;
+    for (Pending p : new ArrayList<>(pending.values())) {
+      if (!p.sent) send(p);
+    }
+  }
+
+  void onDisconnected() {
+    link = null;
+    Iterator<Pending> it = pending.values().iterator();
+    while (it.hasNext()) {
+      Pending p = it.next();
+      if (!p.sent) continue;
+      if (p.options.idempotent()) {
+        p.sent = false; // sent again on the next connection
+      } else {
+        it.remove();
+        p.timer.cancel();
+        fail(p.future, RequestException.Kind.DISCONNECTED, "connection lost after the request was sent");
+      }
+    }
+  }
+
+  void onResponse(dev.corridor.proto.v1.Response r) {
+    Pending p = pending.remove(r.getRequestId());
+    if (p == null) return; // timed out already, or not ours
+    p.timer.cancel();
+    Response response = new Response(status(r.getStatus()), r.getPayload().toByteArray(), r.getMessage());
+    callbacks.execute(() -> p.future.complete(response));
+  }
+
+  void onRejected(long requestId, String code, String message) {
+    Pending p = pending.remove(requestId);
+    if (p == null) return;
+    p.timer.cancel();
+    fail(p.future, RequestException.Kind.REJECTED, code + (message.isEmpty() ? "" : ": " + message));
+  }
+
+  void terminate() {
+    terminated = true;
+    link = null;
+    for (Pending p : pending.values()) {
+      p.timer.cancel();
+      fail(p.future, RequestException.Kind.CLOSED, "client is closed");
+    }
+    pending.clear();
+  }
+
+  private void send(Pending p) {
+    Link l = link;
+    if (l == null) return;
+    Request req = Request.newBuilder()
+        .setRequestId(p.id)
+        .setMethod(p.method)
+        .setPayload(UnsafeByteOperations.unsafeWrap(p.payload))
+        .setTimeoutMs((int) Math.min(Integer.MAX_VALUE, p.options.timeoutMillis()))
+        .build();
+    p.sent = l.send(EnvelopeCodec.encode(EnvelopeCodec.envelope().setRequest(req).build()));
+  }
+
+  private void fail(CompletableFuture<Response> future, RequestException.Kind kind, String message) {
+    RequestException e = new RequestException(kind, message);
+    callbacks.execute(() -> future.completeExceptionally(e));
+  }
+
+  private static Response.Status status(dev.corridor.proto.v1.Response.Status s) {
+    switch (s) {
+      case STATUS_OK:
+        return Response.Status.OK;
+      case STATUS_ERROR:
+        return Response.Status.ERROR;
+      case STATUS_NOT_FOUND:
+        return Response.Status.NOT_FOUND;
+      case STATUS_INVALID:
+        return Response.Status.INVALID;
+      case STATUS_UNAVAILABLE:
+        return Response.Status.UNAVAILABLE;
+      default:
+        return Response.Status.UNSPECIFIED;
+    }
+  }
+
+  private static final class Pending {
+    final long id;
+    final String method;
+    final byte[] payload;
+    final RequestOptions options;
+    final CompletableFuture<Response> future;
+    /** Set right after construction, in the serial context. */
+    SerialTimer timer;
+    /** Written on the current connection. */
+    boolean sent;
+
+    Pending(long id, String method, byte[] payload, RequestOptions options, CompletableFuture<Response> future) {
+      this.id = id;
+      this.method = method;
+      this.payload = payload;
+      this.options = options;
+      this.future = future;
+    }
+  }
+}

@@ -1,0 +1,297 @@
+package dev.corridor.internal.session;
+
+import dev.corridor.Clock;
+import dev.corridor.Discontinuity;
+import dev.corridor.EventListener;
+import dev.corridor.Message;
+import dev.corridor.MessageListener;
+import dev.corridor.Scheduler;
+import dev.corridor.SubscribeOptions;
+import dev.corridor.Subscription;
+import dev.corridor.internal.codec.EnvelopeCodec;
+import dev.corridor.internal.connection.Counters;
+import dev.corridor.internal.connection.Link;
+import dev.corridor.internal.time.SerialContext;
+import dev.corridor.internal.time.SerialExecutor;
+import dev.corridor.internal.time.SerialTimer;
+import dev.corridor.proto.v1.Deliver;
+import dev.corridor.proto.v1.DeliverAck;
+import dev.corridor.proto.v1.ReplayRequest;
+import dev.corridor.proto.v1.Subscribe;
+import dev.corridor.proto.v1.Subscribed;
+import dev.corridor.proto.v1.SubscriptionMode;
+import dev.corridor.proto.v1.TopicPosition;
+import dev.corridor.proto.v1.Unsubscribe;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import dev.corridor.internal.connection.ReadGate;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Server-to-client delivery: subscriptions, per-topic sequences and epochs, duplicate and gap
+ * detection, replay requests, batched acknowledgements and restoration after reconnects. Lives in
+ * the client's serial context (except {@link #subscribe}, callable from any thread).
+ */
+public final class Subscriptions {
+  /** A cumulative DeliverAck is sent after this many deliveries ... */
+  public static final int ACK_EVERY = 64;
+  /** ... or this long after the first unacknowledged one, whichever comes first. */
+  public static final long ACK_DELAY_MILLIS = 200;
+  /** How long a requested replay may take before the gap is reported as a discontinuity. */
+  public static final long REPLAY_TIMEOUT_MILLIS = 10_000;
+
+  private final SerialContext context;
+  private final Scheduler scheduler;
+  private final Executor callbacks;
+  private final EventListener events;
+  private final Counters counters;
+  private final ReadGate gate;
+  private final SerialTimer ackTimer;
+  /** Topics with a live subscription; guards against two subscriptions to one topic. */
+  private final Set<String> topics = ConcurrentHashMap.newKeySet();
+
+  // Owned by the serial context.
+  private final Map<String, InboundStream> streams = new LinkedHashMap<>();
+  /** Topics unsubscribed while disconnected, to unsubscribe on a resumed session. */
+  private final Set<String> pendingUnsubscribes = new HashSet<>();
+  private @Nullable Link link;
+  private long nextRequestId = 1;
+  private volatile boolean terminated;
+
+  public Subscriptions(Clock clock, Scheduler scheduler, SerialContext context, Executor callbacks,
+      EventListener events, Counters counters, ReadGate gate) {
+    this.context = context;
+    this.scheduler = scheduler;
+    this.callbacks = callbacks;
+    this.events = events;
+    this.counters = counters;
+    this.gate = gate;
+    this.ackTimer = new SerialTimer(scheduler, context, this::sendAcks);
+  }
+
+  /** Registers a subscription from any thread; it is requested now if connected, else on connect. */
+  public Subscription subscribe(String topic, MessageListener listener, SubscribeOptions options) {
+    if (terminated) throw new IllegalStateException("client is closed");
+    if (!topics.add(topic)) throw new IllegalStateException("already subscribed to " + topic);
+    Executor executor = options.executor() != null ? new SerialExecutor(options.executor()) : callbacks;
+    InboundStream stream = new InboundStream(topic, options, listener, executor, events, gate, this);
+    context.execute(() -> {
+      if (terminated) {
+        stream.cancel();
+        return;
+      }
+      streams.put(topic, stream);
+      pendingUnsubscribes.remove(topic);
+      if (link != null) sendSubscribe(stream);
+    });
+    return stream;
+  }
+
+  void unsubscribe(InboundStream stream) {
+    context.execute(() -> {
+      if (streams.get(stream.topic) != stream) return;
+      streams.remove(stream.topic);
+      topics.remove(stream.topic);
+      stream.cancel();
+      if (stream.replayTimer != null) stream.replayTimer.cancel();
+      Link l = link;
+      if (l != null) {
+        l.send(EnvelopeCodec.encode(EnvelopeCodec.envelope()
+            .setUnsubscribe(Unsubscribe.newBuilder().setTopic(stream.topic)).build()));
+      } else {
+        pendingUnsubscribes.add(stream.topic);
+      }
+    });
+  }
+
+  /** Last delivered positions of reliable streams, for the Hello. */
+  List<TopicPosition> positions() {
+    List<TopicPosition> out = new ArrayList<>();
+    for (InboundStream s : streams.values()) {
+      if (s.reliable() && s.positioned) out.add(position(s));
+    }
+    return out;
+  }
+
+  /**
+   * A session is established. If the server kept it ({@code resumed}), it still knows our
+   * subscriptions and replays from the Hello's positions; otherwise every subscription is
+   * requested again from its last position.
+   */
+  void onConnected(Link link, boolean resumed) {
+    this.link = link;
+    if (resumed) {
+      for (String topic : pendingUnsubscribes) {
+        link.send(EnvelopeCodec.encode(EnvelopeCodec.envelope()
+            .setUnsubscribe(Unsubscribe.newBuilder().setTopic(topic)).build()));
+      }
+    } else {
+      for (InboundStream s : streams.values()) s.subscribedInSession = false;
+    }
+    pendingUnsubscribes.clear();
+    for (InboundStream s : streams.values()) {
+      s.unacked = 0; // the Hello's positions acknowledged everything delivered so far
+      if (!s.subscribedInSession) sendSubscribe(s);
+    }
+  }
+
+  void onDisconnected() {
+    link = null;
+    ackTimer.cancel();
+    for (InboundStream s : streams.values()) {
+      s.awaitingReplay = false; // the reconnect's resume asks for everything after our position
+      if (s.replayTimer != null) s.replayTimer.cancel();
+    }
+  }
+
+  void onDeliver(Deliver d) {
+    InboundStream s = streams.get(d.getTopic());
+    if (s == null) return; // unsubscribed; the server has not caught up yet
+    if (d.getReplay()) counters.messagesReplayed++;
+    if (s.positioned && d.getEpoch() != s.epoch()) {
+      if (!s.reliable()) {
+        s.position(d.getEpoch(), d.getSequence() - 1);
+      } else {
+        // The server moved to a new epoch without saying so first: report the break ourselves.
+        discontinuity(s, Discontinuity.Reason.EPOCH_CHANGED, d.getEpoch(), d.getSequence());
+      }
+    }
+    if (s.positioned) {
+      long expected = s.lastSequence() + 1;
+      if (d.getSequence() < expected) {
+        counters.duplicatesDropped++;
+        events.duplicateDropped(s.topic, d.getSequence());
+        return;
+      }
+      if (d.getSequence() > expected && s.reliable()) {
+        if (!s.awaitingReplay) requestReplay(s, expected, d.getSequence());
+        return; // the replay brings it again, in order
+      }
+    }
+    s.awaitingReplay = false;
+    if (s.replayTimer != null) s.replayTimer.cancel();
+    s.deliver(new Message(d.getTopic(), d.getEpoch(), d.getSequence(), d.getKey(),
+        d.getPayload().toByteArray(), d.getTimestampMs(), d.getReplay()));
+    if (s.reliable()) {
+      if (s.unacked >= ACK_EVERY) {
+        sendAcks();
+      } else if (!ackTimer.isPending()) {
+        ackTimer.start(TimeUnit.MILLISECONDS.toNanos(ACK_DELAY_MILLIS));
+      }
+    }
+  }
+
+  void onSubscribed(Subscribed subscribed) {
+    InboundStream s = streams.get(subscribed.getTopic());
+    if (s != null && !s.positioned) s.position(subscribed.getEpoch(), subscribed.getNextSequence() - 1);
+  }
+
+  void onDiscontinuity(dev.corridor.proto.v1.Discontinuity d) {
+    InboundStream s = streams.get(d.getTopic());
+    if (s == null) return;
+    discontinuity(s, reason(d.getReason()), d.getEpoch(), d.getNextSequence());
+  }
+
+  void onRejected(String topic, String code, String message) {
+    InboundStream s = streams.get(topic);
+    if (s != null) s.rejected(code, message);
+  }
+
+  void terminate() {
+    terminated = true;
+    link = null;
+    ackTimer.cancel();
+    for (InboundStream s : streams.values()) {
+      s.cancel();
+      if (s.replayTimer != null) s.replayTimer.cancel();
+    }
+    streams.clear();
+    gate.openForever();
+  }
+
+  void callbackFailed(Throwable t) {
+    context.execute(() -> events.callbackFailed(t));
+  }
+
+  private void discontinuity(InboundStream s, Discontinuity.Reason reason, long epoch, long nextSequence) {
+    counters.discontinuities++;
+    if (s.replayTimer != null) s.replayTimer.cancel();
+    s.discontinuity(new Discontinuity(s.topic, reason, s.epoch(), s.lastSequence(), epoch, nextSequence));
+  }
+
+  private void requestReplay(InboundStream s, long expected, long received) {
+    s.awaitingReplay = true;
+    counters.gapsDetected++;
+    events.gapDetected(s.topic, expected, received);
+    Link l = link;
+    if (l != null) {
+      l.send(EnvelopeCodec.encode(EnvelopeCodec.envelope()
+          .setReplayRequest(ReplayRequest.newBuilder().setFrom(position(s))).build()));
+    }
+    if (s.replayTimer == null) {
+      s.replayTimer = new SerialTimer(scheduler, context, () -> {
+        if (!s.awaitingReplay || streams.get(s.topic) != s) return;
+        // The server neither replayed nor said it cannot: accept the stream from the next delivery.
+        counters.discontinuities++;
+        s.awaitingReplay = false;
+        s.discontinuity(new Discontinuity(s.topic, Discontinuity.Reason.GAP_NOT_FILLED, s.epoch(),
+            s.lastSequence(), s.epoch(), 0));
+        s.positioned = false;
+      });
+    }
+    s.replayTimer.start(TimeUnit.MILLISECONDS.toNanos(REPLAY_TIMEOUT_MILLIS));
+  }
+
+  private void sendSubscribe(InboundStream s) {
+    Link l = link;
+    if (l == null) return;
+    Subscribe.Builder sub = Subscribe.newBuilder()
+        .setTopic(s.topic)
+        .setMode(s.reliable() ? SubscriptionMode.SUBSCRIPTION_MODE_RELIABLE : SubscriptionMode.SUBSCRIPTION_MODE_LATEST)
+        .setMaxRate(s.options.maxRate())
+        .setRequestId(nextRequestId++);
+    if (s.reliable() && s.positioned) sub.setFrom(position(s));
+    l.send(EnvelopeCodec.encode(EnvelopeCodec.envelope().setSubscribe(sub).build()));
+    s.subscribedInSession = true;
+  }
+
+  private void sendAcks() {
+    ackTimer.cancel();
+    Link l = link;
+    if (l == null) return;
+    DeliverAck.Builder ack = DeliverAck.newBuilder();
+    for (InboundStream s : streams.values()) {
+      if (s.unacked > 0 && s.reliable()) {
+        ack.addPositions(position(s));
+        s.unacked = 0;
+      }
+    }
+    if (ack.getPositionsCount() > 0) {
+      l.send(EnvelopeCodec.encode(EnvelopeCodec.envelope().setDeliverAck(ack).build()));
+    }
+  }
+
+  private static TopicPosition position(InboundStream s) {
+    return TopicPosition.newBuilder().setTopic(s.topic).setEpoch(s.epoch()).setSequence(s.lastSequence()).build();
+  }
+
+  private static Discontinuity.Reason reason(dev.corridor.proto.v1.Discontinuity.Reason r) {
+    switch (r) {
+      case REASON_HISTORY_TRIMMED:
+        return Discontinuity.Reason.HISTORY_TRIMMED;
+      case REASON_EPOCH_CHANGED:
+        return Discontinuity.Reason.EPOCH_CHANGED;
+      case REASON_SESSION_LOST:
+        return Discontinuity.Reason.SESSION_LOST;
+      default:
+        return Discontinuity.Reason.UNSPECIFIED;
+    }
+  }
+}
