@@ -77,7 +77,7 @@ public final class CorridorClient {
         config.tokenProvider, tokens, config.networkMonitor, config.backoff, config.errorPolicy,
         random, config.clock, config.scheduler, config.heartbeatIntervalNanos,
         config.pongTimeoutNanos, config.handshakeTimeoutNanos, config.closeTimeoutNanos,
-        config.stabilityWindowNanos, config.maxInboundMessageBytes);
+        config.stabilityWindowNanos, config.maxInboundMessageBytes, config.compression);
     ReadGate gate = new ReadGate();
     this.machine = new ConnectionMachine(settings, context, transport, events, this::dispatch, counters, gate);
     this.publisher = new Publisher(config.outboxMaxMessages, config.outboxMaxBytes,

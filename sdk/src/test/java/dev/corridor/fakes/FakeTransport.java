@@ -91,7 +91,7 @@ public final class FakeTransport implements Transport {
     // Server-side actions.
 
     public void acceptUpgrade(String subprotocol) {
-      listener.onOpen(subprotocol);
+      listener.onOpen(subprotocol, null);
     }
 
     public void receive(byte[] message) {

@@ -30,6 +30,8 @@ final class ClientRecorder extends EventListener implements StateListener {
   private final List<StateChange> syncChanges = new ArrayList<>();
   private final BlockingQueue<CorridorException> protocolErrors = new LinkedBlockingQueue<>();
   private final List<CorridorException> allErrors = new ArrayList<>();
+  private final List<Throwable> callbackFailures = new ArrayList<>();
+  private final BlockingQueue<Long> rtts = new LinkedBlockingQueue<>();
 
   // ---- StateListener ----
 
@@ -64,6 +66,16 @@ final class ClientRecorder extends EventListener implements StateListener {
     protocolErrors.add(error);
   }
 
+  @Override
+  public synchronized void callbackFailed(Throwable error) {
+    callbackFailures.add(error);
+  }
+
+  @Override
+  public void rttMeasured(long rttNanos, long smoothedRttNanos) {
+    rtts.add(rttNanos);
+  }
+
   // ---- Assertions ----
 
   /** Takes the next state change, asserting where it came from, went to and why. */
@@ -87,6 +99,21 @@ final class ClientRecorder extends EventListener implements StateListener {
     return change;
   }
 
+  /** Takes the next state change, whatever it is. */
+  StateChange awaitNextChange() throws InterruptedException {
+    StateChange change = changes.poll(CorridorTestServer.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    assertThat(change).as("a state change within %s s; changes so far: %s",
+        CorridorTestServer.TIMEOUT_SECONDS, stateChangesSoFar()).isNotNull();
+    return change;
+  }
+
+  /** Takes the next round-trip time measured by the heartbeat, in ns. */
+  long awaitRttNanos() throws InterruptedException {
+    Long rtt = rtts.poll(CorridorTestServer.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    assertThat(rtt).as("RTT measured within %s s", CorridorTestServer.TIMEOUT_SECONDS).isNotNull();
+    return rtt;
+  }
+
   /** Takes the next protocol error reported to the event listener. */
   CorridorException awaitProtocolError() throws InterruptedException {
     CorridorException error = protocolErrors.poll(CorridorTestServer.TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -102,6 +129,11 @@ final class ClientRecorder extends EventListener implements StateListener {
   /** Every error reported so far, through state changes, attempt failures, lost connections and protocol errors. */
   synchronized List<CorridorException> errorsSoFar() {
     return new ArrayList<>(allErrors);
+  }
+
+  /** What the client reported to {@link EventListener#callbackFailed} so far. */
+  synchronized List<Throwable> callbackFailuresSoFar() {
+    return new ArrayList<>(callbackFailures);
   }
 
   /** State changes delivered to the state listener and not yet taken. */

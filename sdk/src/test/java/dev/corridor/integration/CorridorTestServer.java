@@ -80,6 +80,7 @@ final class CorridorTestServer implements AutoCloseable {
     Connection connection = new Connection(connections.incrementAndGet(), options);
     MockResponse.Builder response = new MockResponse.Builder().webSocketUpgrade(connection);
     if (options.subprotocol != null) response.setHeader("Sec-WebSocket-Protocol", options.subprotocol);
+    if (options.extensions != null) response.setHeader("Sec-WebSocket-Extensions", options.extensions);
     server.enqueue(response.build());
     return connection;
   }
@@ -110,6 +111,8 @@ final class CorridorTestServer implements AutoCloseable {
   static final class Options {
     @Nullable String subprotocol = SUBPROTOCOL;
     boolean autoWelcome = true;
+    boolean autoPong = true;
+    @Nullable String extensions;
 
     /** The subprotocol the upgrade response selects; null omits the header. */
     Options subprotocol(@Nullable String value) {
@@ -122,6 +125,21 @@ final class CorridorTestServer implements AutoCloseable {
       this.autoWelcome = value;
       return this;
     }
+
+    /** Whether the client's Pings are answered (false plays a silently dead server). */
+    Options autoPong(boolean value) {
+      this.autoPong = value;
+      return this;
+    }
+
+    /**
+     * A {@code Sec-WebSocket-Extensions} value for the upgrade response, whatever the client
+     * offered. MockWebServer's side of the socket then applies it (e.g. compresses every message).
+     */
+    Options extensions(@Nullable String value) {
+      this.extensions = value;
+      return this;
+    }
   }
 
   /** The server side of one WebSocket. Its callbacks run on MockWebServer's threads. */
@@ -131,12 +149,14 @@ final class CorridorTestServer implements AutoCloseable {
     private final CompletableFuture<WebSocket> open = new CompletableFuture<>();
     /** Every binary frame received, raw, in order. */
     private final BlockingQueue<okio.ByteString> frames = new LinkedBlockingQueue<>();
-    private final BlockingQueue<Hello> hellos = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Envelope> hellos = new LinkedBlockingQueue<>();
     private final BlockingQueue<Pong> pongs = new LinkedBlockingQueue<>();
+    /** Envelopes of every other kind (Publish, Subscribe ...), in order. */
+    private final BlockingQueue<Envelope> others = new LinkedBlockingQueue<>();
     private final BlockingQueue<Integer> closeCodes = new LinkedBlockingQueue<>();
     private final CountDownLatch ended = new CountDownLatch(1);
     private final AtomicInteger textFrames = new AtomicInteger();
-    private final AtomicInteger welcomesSent = new AtomicInteger();
+    private final AtomicInteger pings = new AtomicInteger();
 
     Connection(int index, Options options) {
       this.index = index;
@@ -168,10 +188,12 @@ final class CorridorTestServer implements AutoCloseable {
       }
       switch (envelope.getKindCase()) {
         case HELLO:
-          hellos.add(envelope.getHello());
+          hellos.add(envelope);
           if (options.autoWelcome) sendWelcome();
           break;
         case PING:
+          pings.incrementAndGet();
+          if (!options.autoPong) break;
           Ping ping = envelope.getPing();
           send(envelope().setPong(Pong.newBuilder()
               .setNonce(ping.getNonce())
@@ -182,6 +204,7 @@ final class CorridorTestServer implements AutoCloseable {
           pongs.add(envelope.getPong());
           break;
         default:
+          others.add(envelope);
           break;
       }
     }
@@ -222,7 +245,6 @@ final class CorridorTestServer implements AutoCloseable {
     }
 
     void sendWelcome() {
-      welcomesSent.incrementAndGet();
       send(envelope().setWelcome(welcome()).build());
     }
 
@@ -247,6 +269,11 @@ final class CorridorTestServer implements AutoCloseable {
       }
     }
 
+    /** Sends {@code text} as one text frame (protocol v1 uses binary frames only). */
+    void sendText(String text) throws InterruptedException {
+      assertThat(awaitOpen().send(text)).as("server text frame queued").isTrue();
+    }
+
     /** Starts a clean close with {@code code}. */
     void close(int code, String reason) throws InterruptedException {
       awaitOpen().close(code, reason);
@@ -262,11 +289,17 @@ final class CorridorTestServer implements AutoCloseable {
       ((RealWebSocket) ws).failWebSocket(new IOException("dropped by test"), null, false);
     }
 
-    Hello takeHello() throws InterruptedException {
-      Hello hello = hellos.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      assertThat(hello).as("Hello on server connection %s within %s s", index, TIMEOUT_SECONDS)
+    /** The next Hello envelope received, asserted to carry protocol version 1. */
+    Envelope takeHelloEnvelope() throws InterruptedException {
+      Envelope envelope = hellos.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      assertThat(envelope).as("Hello on server connection %s within %s s", index, TIMEOUT_SECONDS)
           .isNotNull();
-      return hello;
+      assertThat(envelope.getProtocolVersion()).as("protocol_version of the Hello").isEqualTo(1);
+      return envelope;
+    }
+
+    Hello takeHello() throws InterruptedException {
+      return takeHelloEnvelope().getHello();
     }
 
     Pong takePong() throws InterruptedException {
@@ -274,6 +307,14 @@ final class CorridorTestServer implements AutoCloseable {
       assertThat(pong).as("Pong on server connection %s within %s s", index, TIMEOUT_SECONDS)
           .isNotNull();
       return pong;
+    }
+
+    /** The next envelope received that is not a Hello, Ping or Pong. */
+    Envelope takeEnvelope() throws InterruptedException {
+      Envelope envelope = others.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      assertThat(envelope).as("envelope on server connection %s within %s s", index, TIMEOUT_SECONDS)
+          .isNotNull();
+      return envelope;
     }
 
     /** The code of the next close frame received from the client. */
@@ -297,6 +338,11 @@ final class CorridorTestServer implements AutoCloseable {
 
     int textFramesReceived() {
       return textFrames.get();
+    }
+
+    /** Pings received from the client so far. */
+    int pingsReceived() {
+      return pings.get();
     }
   }
 }

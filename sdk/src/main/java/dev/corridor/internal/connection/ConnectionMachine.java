@@ -220,8 +220,30 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
   private void openSocket(long gen, @Nullable String token) {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Sec-WebSocket-Protocol", settings.subprotocol);
-    if (token != null) headers.put("Authorization", "Bearer " + token);
-    socket = transport.open(new TransportRequest(settings.url, headers), new SocketListener(gen));
+    if (token != null) {
+      if (!isHeaderValue(token)) {
+        // Typically a trailing newline from a file. Never repeat the token itself.
+        linkFailed(new CorridorException(Kind.TOKEN_UNAVAILABLE, "token of " + token.length()
+            + " chars contains characters not allowed in an HTTP header"), Cause.ATTEMPT_FAILED);
+        return;
+      }
+      headers.put("Authorization", "Bearer " + token);
+    }
+    try {
+      socket = transport.open(new TransportRequest(settings.url, headers), new SocketListener(gen));
+    } catch (RuntimeException e) {
+      linkFailed(CorridorException.network("could not open the socket: " + e.getClass().getSimpleName(), e),
+          Cause.ATTEMPT_FAILED);
+    }
+  }
+
+  /** Visible ASCII, space and tab only (RFC 9110 field-value, without obsolete text). */
+  private static boolean isHeaderValue(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if ((c < 0x20 && c != '\t') || c >= 0x7f) return false;
+    }
+    return true;
   }
 
   /**
@@ -247,8 +269,15 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
 
   // ---- Transport callbacks (already filtered to the current generation) ----
 
-  private void onOpen(@Nullable String subprotocol) {
+  private void onOpen(@Nullable String subprotocol, @Nullable String extensions) {
     if (state != CONNECTING) return;
+    if (!settings.compression && extensions != null) {
+      // RFC 6455 section 9.1: an extension we did not offer fails the connection. Refusing it here,
+      // before any frame is read, keeps OkHttp from inflating without bound.
+      linkFailed(new CorridorException(Kind.PROTOCOL, "server imposed extensions '" + extensions
+          + "' that were not offered"), Cause.ATTEMPT_FAILED);
+      return;
+    }
     if (!settings.subprotocol.equals(subprotocol)) {
       String chosen = subprotocol == null ? "none" : "'" + subprotocol + "'";
       linkFailed(new CorridorException(Kind.SUBPROTOCOL_MISMATCH, "server selected subprotocol "
@@ -557,8 +586,8 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     }
 
     @Override
-    public void onOpen(@Nullable String subprotocol) {
-      ifCurrent(gen, () -> ConnectionMachine.this.onOpen(subprotocol));
+    public void onOpen(@Nullable String subprotocol, @Nullable String extensions) {
+      ifCurrent(gen, () -> ConnectionMachine.this.onOpen(subprotocol, extensions));
     }
 
     @Override

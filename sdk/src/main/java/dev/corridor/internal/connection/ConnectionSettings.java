@@ -27,12 +27,16 @@ public final class ConnectionSettings {
   public final long closeTimeoutNanos;
   public final long stabilityWindowNanos;
   public final int maxInboundMessageBytes;
+  /** Whether permessage-deflate was offered; if not, a server imposing it is refused. */
+  public final boolean compression;
 
   public ConnectionSettings(String url, String subprotocol, TokenProvider tokenProvider,
       Executor tokenExecutor, NetworkMonitor networkMonitor, BackoffPolicy backoffPolicy,
       ErrorPolicy errorPolicy, RandomSource random, Clock clock, Scheduler scheduler,
       long heartbeatIntervalNanos, long pongTimeoutNanos, long handshakeTimeoutNanos,
-      long closeTimeoutNanos, long stabilityWindowNanos, int maxInboundMessageBytes) {
+      long closeTimeoutNanos, long stabilityWindowNanos, int maxInboundMessageBytes,
+      boolean compression) {
+    this.compression = compression;
     this.url = url;
     this.subprotocol = subprotocol;
     this.tokenProvider = tokenProvider;

@@ -75,7 +75,7 @@ public final class OkHttpTransport implements Transport {
 
     @Override
     public void onOpen(WebSocket webSocket, Response response) {
-      listener.onOpen(response.header("Sec-WebSocket-Protocol"));
+      listener.onOpen(response.header("Sec-WebSocket-Protocol"), response.header(EXTENSIONS));
     }
 
     @Override

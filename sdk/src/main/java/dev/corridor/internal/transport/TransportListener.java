@@ -5,10 +5,11 @@ import org.jspecify.annotations.Nullable;
 /** Callbacks from one socket. Called on the transport's threads, never concurrently for one socket. */
 public interface TransportListener {
   /**
-   * The upgrade succeeded. {@code subprotocol} is the server's {@code Sec-WebSocket-Protocol}, or
-   * null when it sent none.
+   * The upgrade succeeded. {@code subprotocol} is the server's {@code Sec-WebSocket-Protocol} and
+   * {@code extensions} its {@code Sec-WebSocket-Extensions}, each null when it sent none. Called
+   * before any message is read.
    */
-  void onOpen(@Nullable String subprotocol);
+  void onOpen(@Nullable String subprotocol, @Nullable String extensions);
 
   /** A binary message arrived. */
   void onMessage(byte[] message);
