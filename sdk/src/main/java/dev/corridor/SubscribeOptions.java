@@ -27,8 +27,12 @@ public final class SubscribeOptions {
   private final int maxRate;
   private final int queueCapacity;
   private final @Nullable Executor executor;
+  private final long resumeEpoch;
+  private final long resumeSequence;
 
   private SubscribeOptions(Builder b) {
+    this.resumeEpoch = b.resumeEpoch;
+    this.resumeSequence = b.resumeSequence;
     this.mode = b.mode;
     this.maxRate = b.maxRate;
     this.queueCapacity = b.queueCapacity;
@@ -57,13 +61,40 @@ public final class SubscribeOptions {
     return executor;
   }
 
+  /** Epoch to resume after (0 = start at the live edge). */
+  public long resumeEpoch() {
+    return resumeEpoch;
+  }
+
+  /** Sequence to resume after, within {@link #resumeEpoch()}. */
+  public long resumeSequence() {
+    return resumeSequence;
+  }
+
   public static final class Builder {
     private Mode mode = Mode.RELIABLE;
     private int maxRate;
     private int queueCapacity = 1024;
     private @Nullable Executor executor;
+    private long resumeEpoch;
+    private long resumeSequence;
 
     private Builder() {}
+
+    /**
+     * RELIABLE only: continue after a position the application saved (e.g. from
+     * {@link Subscription#epoch()} and {@link Subscription#lastSequence()} before the process
+     * ended). The server replays what follows it, or reports a {@link Discontinuity}. Default: start
+     * at the live edge.
+     */
+    public Builder resumeFrom(long epoch, long sequence) {
+      if (epoch < 1 || sequence < 0) {
+        throw new IllegalArgumentException("resumeFrom needs epoch >= 1 and sequence >= 0");
+      }
+      this.resumeEpoch = epoch;
+      this.resumeSequence = sequence;
+      return this;
+    }
 
     /** Default {@link Mode#RELIABLE}. */
     public Builder mode(Mode mode) {

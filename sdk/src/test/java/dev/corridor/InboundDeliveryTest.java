@@ -308,4 +308,14 @@ class InboundDeliveryTest {
         + "%d replayed after reconnect, 0 gaps and 0 duplicates seen by the application%n",
         seed, disconnects, stats.gapsDetected(), stats.duplicatesDropped(), stats.messagesReplayed());
   }
+
+  @Test
+  void aSavedPositionResumesAcrossProcessRestarts() {
+    h.startConnected();
+    publish("AAPL", 5); // history 1..5 exists before this client subscribes
+    h.client.subscribe("AAPL", app, SubscribeOptions.builder().resumeFrom(1, 3).build());
+    assertThat(app.sequences).containsExactly(4L, 5L);
+    assertThat(h.server.receivedOfKind(Envelope.KindCase.SUBSCRIBE).get(0).getSubscribe().getFrom().getSequence())
+        .isEqualTo(3);
+  }
 }

@@ -82,6 +82,9 @@ public final class Subscriptions {
     if (!topics.add(topic)) throw new IllegalStateException("already subscribed to " + topic);
     Executor executor = options.executor() != null ? new SerialExecutor(options.executor()) : callbacks;
     InboundStream stream = new InboundStream(topic, options, listener, executor, events, gate, this);
+    if (options.resumeEpoch() > 0 && options.mode() == SubscribeOptions.Mode.RELIABLE) {
+      stream.position(options.resumeEpoch(), options.resumeSequence());
+    }
     context.execute(() -> {
       if (terminated) {
         stream.cancel();
