@@ -467,10 +467,12 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
 
   private void completeClose() {
     if (state != CLOSING) return;
-    teardown(new CorridorException(Kind.CANCELLED, "closed"), 0);
     if (closeRequested) {
       terminate(CLOSED, Cause.CLOSE_COMPLETED, null);
-    } else if (paused) {
+      return;
+    }
+    teardown(new CorridorException(Kind.CANCELLED, "closed"), 0);
+    if (paused) {
       transition(PAUSED, Cause.CLOSE_COMPLETED, null, -1);
     } else {
       activate(Cause.CLOSE_COMPLETED); // resume() was called while closing
@@ -479,10 +481,11 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
 
   private void terminate(ConnectionState terminal, Cause cause, @Nullable CorridorException error) {
     retryTimer.cancel();
+    // End what the session holds as CLOSED first, so that nothing is reported as merely disconnected.
+    requireSession().onTerminated();
     teardown(error != null ? error : new CorridorException(Kind.CANCELLED, "terminated"), 0);
     settings.networkMonitor.stop();
     transition(terminal, cause, error, -1);
-    requireSession().onTerminated();
   }
 
   /** The only place where {@link #state} changes. */
