@@ -43,6 +43,17 @@ public final class SubscribeOptions {
     return new Builder();
   }
 
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.mode = mode;
+    b.maxRate = maxRate;
+    b.queueCapacity = queueCapacity;
+    b.executor = executor;
+    b.resumeEpoch = resumeEpoch;
+    b.resumeSequence = resumeSequence;
+    return b;
+  }
+
   public Mode mode() {
     return mode;
   }

@@ -25,6 +25,10 @@ final class Harness {
   final List<String> tokens = new ArrayList<>();
   CorridorClient client;
 
+  Harness() {
+    server.clock = time::currentTimeMillis;
+  }
+
   CorridorClient.Builder builder() {
     return CorridorClient.builder("wss://feed.example.test/v1")
         .transport(server.transport)

@@ -55,4 +55,29 @@ class KotlinFlowsTest {
     CorridorEvent last = seen.get(seen.size() - 1);
     assertThat(last.stateChange().current()).isEqualTo(ConnectionState.CONNECTED);
   }
+
+  @Test
+  void subscriptionFlowEmitsInOrderAndUnsubscribesWhenCollectionIsCancelled() throws Exception {
+    h.startConnected();
+    kotlinx.coroutines.flow.Flow<Message> flow =
+        CorridorFlows.subscribe(h.client, "AAPL", SubscribeOptions.DEFAULT, d -> {});
+    java.util.concurrent.BlockingQueue<Long> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+    CoroutineScope scope = CoroutineScopeKt.CoroutineScope(Dispatchers.getUnconfined());
+    Job job = FlowKt.launchIn(FlowKt.onEach(flow, (message, continuation) -> {
+      seen.add(message.sequence());
+      return Unit.INSTANCE;
+    }), scope);
+    for (int i = 0; i < 3; i++) h.server.publishToStream("AAPL", "", "p" + i);
+    for (long expected = 1; expected <= 3; expected++) {
+      assertThat(seen.poll(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(expected);
+    }
+    java.util.concurrent.CountDownLatch completed = new java.util.concurrent.CountDownLatch(1);
+    job.invokeOnCompletion(cause -> {
+      completed.countDown();
+      return Unit.INSTANCE;
+    });
+    job.cancel(null);
+    assertThat(completed.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(h.server.receivedOfKind(dev.corridor.proto.v1.Envelope.KindCase.UNSUBSCRIBE)).hasSize(1);
+  }
 }

@@ -12,6 +12,7 @@ final class RecordingEvents extends EventListener {
   final List<Long> smoothedRttNanos = new ArrayList<>();
   final List<Throwable> callbackFailures = new ArrayList<>();
   int messagesSent;
+  int sendsEnded;
   int messagesReceived;
 
   @Override
@@ -59,5 +60,10 @@ final class RecordingEvents extends EventListener {
   @Override
   public synchronized void callbackFailed(Throwable error) {
     callbackFailures.add(error);
+  }
+
+  @Override
+  public synchronized void sendEnded(String topic, SendResult.Outcome outcome) {
+    sendsEnded++;
   }
 }

@@ -5,7 +5,20 @@ import dev.corridor.CorridorClient;
 import dev.corridor.CorridorException;
 import dev.corridor.EventListener;
 import dev.corridor.StateChange;
+import dev.corridor.Discontinuity;
+import dev.corridor.Message;
+import dev.corridor.MessageListener;
+import dev.corridor.SubscribeOptions;
+import dev.corridor.Subscription;
+import dev.corridor.internal.DefaultExecutors;
+import dev.corridor.internal.time.SerialExecutor;
+import java.util.function.Consumer;
+import kotlin.Unit;
 import kotlinx.coroutines.channels.BufferOverflow;
+import kotlinx.coroutines.channels.Channel;
+import kotlinx.coroutines.channels.ChannelKt;
+import kotlinx.coroutines.channels.ChannelsKt;
+import kotlinx.coroutines.flow.Flow;
 import kotlinx.coroutines.flow.FlowKt;
 import kotlinx.coroutines.flow.MutableSharedFlow;
 import kotlinx.coroutines.flow.MutableStateFlow;
@@ -46,6 +59,44 @@ public final class CorridorFlows {
     // A change between reading the state above and registering is caught by re-reading it.
     flow.setValue(client.state());
     return FlowKt.asStateFlow(flow);
+  }
+
+  /**
+   * A subscription as a {@code Flow}: subscribes at once and delivers into a channel of the
+   * subscription's queue capacity; the flow can be collected once, and cancelling its collection
+   * unsubscribes. In RELIABLE mode a slow collector fills the channel, which holds back the
+   * subscription's queue and then the socket: backpressure end to end, nothing dropped. The
+   * listener runs on its own background executor (unless the options name one), so the waiting
+   * never blocks the client's other callbacks.
+   *
+   * <pre>{@code
+   * CorridorFlows.subscribe(client, "AAPL", SubscribeOptions.DEFAULT) { d -> resync(d) }
+   *     .collect { message -> render(message) }
+   * }</pre>
+   *
+   * @param onDiscontinuity told when the stream breaks, before the next message is emitted
+   */
+  public static Flow<Message> subscribe(CorridorClient client, String topic, SubscribeOptions options,
+      Consumer<Discontinuity> onDiscontinuity) {
+    Channel<Message> channel = ChannelKt.Channel(options.queueCapacity(), BufferOverflow.SUSPEND, null);
+    SubscribeOptions withExecutor = options.executor() != null ? options
+        : options.toBuilder().executor(new SerialExecutor(DefaultExecutors.pool())).build();
+    Subscription subscription = client.subscribe(topic, new MessageListener() {
+      @Override
+      public void onMessage(Message message) {
+        ChannelsKt.trySendBlocking(channel, message); // fails fast once the channel is closed
+      }
+
+      @Override
+      public void onDiscontinuity(Discontinuity discontinuity) {
+        onDiscontinuity.accept(discontinuity);
+      }
+    }, withExecutor);
+    channel.invokeOnClose(cause -> {
+      subscription.unsubscribe();
+      return Unit.INSTANCE;
+    });
+    return FlowKt.consumeAsFlow(channel);
   }
 
   /**

@@ -61,6 +61,10 @@ public final class FakeServer {
 
   /** Every envelope received, in order. */
   public final List<Envelope> received = new ArrayList<>();
+  /** Wall-clock time at which each of {@link #received} arrived, by {@link #clock}. */
+  public final List<Long> receivedAtMillis = new ArrayList<>();
+  /** The server's clock (the harness gives it the fake time). */
+  public java.util.function.LongSupplier clock = () -> 0L;
   /** Acknowledged publishes accepted, in order of acceptance: exactly once each. */
   public final List<Publish> accepted = new ArrayList<>();
   /** Best-effort publishes received. */
@@ -111,6 +115,7 @@ public final class FakeServer {
   private void handle(FakeSocket socket, byte[] message) {
     Envelope e = parse(message);
     received.add(e);
+    receivedAtMillis.add(clock.getAsLong());
     if (blackhole) return;
     switch (e.getKindCase()) {
       case HELLO:
