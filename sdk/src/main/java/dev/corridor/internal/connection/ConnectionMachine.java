@@ -10,11 +10,9 @@ import static dev.corridor.ConnectionState.OFFLINE;
 import static dev.corridor.ConnectionState.PAUSED;
 import static dev.corridor.ConnectionState.WAITING_TO_RETRY;
 
-import dev.corridor.BackoffPolicy;
 import dev.corridor.ConnectionState;
 import dev.corridor.CorridorException;
 import dev.corridor.CorridorException.Kind;
-import dev.corridor.ErrorPolicy.Disposition;
 import dev.corridor.EventListener;
 import dev.corridor.NetworkMonitor;
 import dev.corridor.StateChange;
@@ -59,6 +57,7 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
   private final SerialTimer stabilityTimer;
   private final SerialTimer closeTimer;
   private final ReadGate readGate;
+  private final RetryPlanner planner;
   /** Set once by {@link #attach}, before the first {@code connect()}. */
   private @Nullable SessionHandler session;
 
@@ -68,27 +67,17 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
   private long generation;
   /** The current attempt's socket, or null. */
   private @Nullable TransportSocket socket;
-  /** Delays of the current outage; null until the first failure, cleared after the stability window. */
-  private BackoffPolicy.@Nullable Backoff backoff;
   /** True from an attempt's start until its end (or its connection's end) has been reported. */
   private boolean linkActive;
-  /** Attempts in the current outage (1-based while connecting). */
-  private long attempt;
-  private long attemptStartNanos;
-  /** Clock nanos before which the server asked us not to reconnect (from an Error); 0 when none. */
-  private long retryNotBeforeNanos;
   private boolean networkAvailable = true;
   private boolean paused;
   private boolean closeRequested;
-  /** The next token request must bypass caches (the last token was refused). */
-  private boolean refreshToken;
-  /** A refreshed token was already tried since the last Welcome: a further refusal is final. */
-  private boolean reauthenticated;
 
   public ConnectionMachine(ConnectionSettings settings, SerialContext context, Transport transport,
       EventListener events, StateObserver observer, Counters counters, ReadGate readGate) {
     this.settings = settings;
     this.readGate = readGate;
+    this.planner = new RetryPlanner(settings);
     this.context = context;
     this.transport = transport;
     this.events = events;
@@ -97,7 +86,7 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     this.heartbeat = new Heartbeat(settings.clock, settings.scheduler, context, this);
     this.retryTimer = new SerialTimer(settings.scheduler, context, () -> startAttempt(Cause.RETRY_TIMER));
     this.handshakeTimer = new SerialTimer(settings.scheduler, context, this::onHandshakeTimeout);
-    this.stabilityTimer = new SerialTimer(settings.scheduler, context, this::onStable);
+    this.stabilityTimer = new SerialTimer(settings.scheduler, context, planner::stable);
     this.closeTimer = new SerialTimer(settings.scheduler, context, this::completeClose);
   }
 
@@ -193,15 +182,11 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     retryTimer.cancel();
     transition(CONNECTING, cause, null, -1);
     final long gen = ++generation;
-    attempt++;
     counters.attempts++;
-    attemptStartNanos = settings.clock.nanoTime();
-    retryNotBeforeNanos = 0;
     linkActive = true;
-    events.attemptStarted(attempt);
+    events.attemptStarted(planner.attemptStarted());
     handshakeTimer.start(settings.handshakeTimeoutNanos);
-    final boolean forceRefresh = refreshToken;
-    refreshToken = false;
+    final boolean forceRefresh = planner.takeRefreshToken();
     settings.tokenExecutor.execute(() -> {
       String token;
       try {
@@ -221,7 +206,7 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Sec-WebSocket-Protocol", settings.subprotocol);
     if (token != null) {
-      if (!isHeaderValue(token)) {
+      if (!Failures.isHeaderValue(token)) {
         // Typically a trailing newline from a file. Never repeat the token itself.
         linkFailed(new CorridorException(Kind.TOKEN_UNAVAILABLE, "token of " + token.length()
             + " chars contains characters not allowed in an HTTP header"), Cause.ATTEMPT_FAILED);
@@ -230,27 +215,18 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
       headers.put("Authorization", "Bearer " + token);
     }
     try {
-      socket = transport.open(new TransportRequest(settings.url, headers), new SocketListener(gen));
+      socket = transport.open(new TransportRequest(settings.url, headers), new SocketListener(gen, this, readGate));
     } catch (RuntimeException e) {
       linkFailed(CorridorException.network("could not open the socket: " + e.getClass().getSimpleName(), e),
           Cause.ATTEMPT_FAILED);
     }
   }
 
-  /** Visible ASCII, space and tab only (RFC 9110 field-value, without obsolete text). */
-  private static boolean isHeaderValue(String value) {
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if ((c < 0x20 && c != '\t') || c >= 0x7f) return false;
-    }
-    return true;
-  }
-
   /**
    * The one place where callbacks of abandoned attempts are dropped: runs {@code task} in the
    * serial context only if attempt {@code gen} is still the current one.
    */
-  private void ifCurrent(long gen, Runnable task) {
+  void ifCurrent(long gen, Runnable task) {
     context.execute(() -> {
       if (gen == generation) task.run();
     });
@@ -262,49 +238,19 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
         "no Welcome within " + millis + " ms"), Cause.ATTEMPT_FAILED);
   }
 
-  private void onStable() {
-    backoff = null;
-    attempt = 0;
-  }
-
   // ---- Transport callbacks (already filtered to the current generation) ----
 
-  private void onOpen(@Nullable String subprotocol, @Nullable String extensions) {
+  void onOpen(@Nullable String subprotocol, @Nullable String extensions) {
     if (state != CONNECTING) return;
-    if (!settings.compression && extensions != null) {
-      // RFC 6455 section 9.1: an extension we did not offer fails the connection. Refusing it here,
-      // before any frame is read, keeps OkHttp from inflating without bound.
-      linkFailed(new CorridorException(Kind.PROTOCOL, "server imposed extensions '" + extensions
-          + "' that were not offered"), Cause.ATTEMPT_FAILED);
+    CorridorException refused = Failures.checkHandshake(settings, subprotocol, extensions);
+    if (refused != null) {
+      linkFailed(refused, Cause.ATTEMPT_FAILED);
       return;
     }
-    if (!settings.subprotocol.equals(subprotocol)) {
-      String chosen = subprotocol == null ? "none" : "'" + subprotocol + "'";
-      linkFailed(new CorridorException(Kind.SUBPROTOCOL_MISMATCH, "server selected subprotocol "
-          + chosen + ", expected '" + settings.subprotocol + "'"), Cause.ATTEMPT_FAILED);
-      return;
-    }
-    final TransportSocket open = socket;
-    requireSession().onOpen(new Link() {
-      @Override
-      public boolean send(byte[] message) {
-        boolean sent = open.send(message);
-        if (sent) {
-          counters.messagesOut++;
-          counters.bytesOut += message.length;
-          events.messageSent(message.length);
-        }
-        return sent;
-      }
-
-      @Override
-      public long queuedBytes() {
-        return open.queuedBytes();
-      }
-    });
+    requireSession().onOpen(new CountingLink(socket, counters, events));
   }
 
-  private void onMessage(byte[] message) {
+  void onMessage(byte[] message) {
     counters.messagesIn++;
     counters.bytesIn += message.length;
     events.messageReceived(message.length);
@@ -320,30 +266,21 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     requireSession().onMessage(message);
   }
 
-  private void onServerClosing(int code, String reason) {
+  void onServerClosing(int code, String reason) {
     if (state == CLOSING) {
       completeClose();
       return;
     }
-    long retryAfter = code == 1013 || code == 4029 ? RetryAfter.fromCloseReason(reason) : -1;
     // Answer the server's close frame rather than resetting the connection.
-    linkFailed(CorridorException.closedByServer(code, reason, retryAfter), null, 1000);
+    linkFailed(Failures.serverClose(code, reason), null, 1000);
   }
 
-  private void onFailure(Throwable error, int httpStatus, @Nullable String retryAfter) {
+  void onFailure(Throwable error, int httpStatus, @Nullable String retryAfter) {
     if (state == CLOSING) {
       completeClose();
       return;
     }
-    CorridorException e;
-    if (httpStatus > 0) {
-      long hint = RetryAfter.fromHttpHeader(retryAfter, settings.clock.currentTimeMillis());
-      e = new CorridorException(Kind.HTTP_STATUS, "upgrade answered with HTTP " + httpStatus,
-          null, httpStatus, -1, hint);
-    } else {
-      e = CorridorException.network(error.getClass().getSimpleName() + ": " + error.getMessage(), error);
-    }
-    linkFailed(e, null);
+    linkFailed(Failures.transportFailure(error, httpStatus, retryAfter, settings.clock.currentTimeMillis()), null);
   }
 
   // ---- Failures and what follows them ----
@@ -363,42 +300,20 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     boolean wasAttempt = state == CONNECTING;
     if (!wasConnected && !wasAttempt) return;
     if (cause == null) cause = wasConnected ? Cause.CONNECTION_LOST : Cause.ATTEMPT_FAILED;
-    long floor = error.retryAfterMillis();
-    if (retryNotBeforeNanos != 0) {
-      floor = Math.max(floor, TimeUnit.NANOSECONDS.toMillis(retryNotBeforeNanos - settings.clock.nanoTime()));
-    }
     teardown(error, closeCode);
     if (paused) {
       transition(PAUSED, cause, error, -1);
-      return;
-    }
-    if (!networkAvailable) {
+    } else if (!networkAvailable) {
       transition(OFFLINE, cause, error, -1);
-      return;
-    }
-    Disposition disposition = settings.errorPolicy.dispositionFor(error);
-    if (disposition == Disposition.REAUTHENTICATE) {
-      if (reauthenticated) {
-        disposition = Disposition.FAIL;
+    } else {
+      long delay = planner.decide(error, wasAttempt);
+      if (delay == RetryPlanner.FAIL) {
+        terminate(FAILED, cause, error);
       } else {
-        reauthenticated = true;
-        refreshToken = true;
-        disposition = Disposition.RETRY;
+        transition(WAITING_TO_RETRY, cause, error, delay);
+        retryTimer.start(TimeUnit.MILLISECONDS.toNanos(delay));
       }
     }
-    if (disposition == Disposition.FAIL) {
-      terminate(FAILED, cause, error);
-      return;
-    }
-    if (backoff == null) backoff = settings.backoffPolicy.newBackoff(settings.random);
-    long delay = backoff.nextDelayMillis();
-    if (wasAttempt) {
-      // Time already spent on the failed attempt counts towards the wait.
-      delay -= TimeUnit.NANOSECONDS.toMillis(settings.clock.nanoTime() - attemptStartNanos);
-    }
-    delay = Math.max(Math.max(delay, floor), 0);
-    transition(WAITING_TO_RETRY, cause, error, delay);
-    retryTimer.start(TimeUnit.MILLISECONDS.toNanos(delay));
   }
 
   /**
@@ -409,7 +324,7 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     if (linkActive) {
       linkActive = false;
       if (state == CONNECTING) {
-        events.attemptFailed(attempt, reason);
+        events.attemptFailed(planner.attempt(), reason);
       } else if (state == CONNECTED) {
         events.connectionLost(reason);
       }
@@ -515,9 +430,9 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
   public void welcomed(long heartbeatHintMillis) {
     if (state != CONNECTING) return;
     handshakeTimer.cancel();
-    events.attemptSucceeded(attempt, settings.clock.nanoTime() - attemptStartNanos);
+    events.attemptSucceeded(planner.attempt(), planner.attemptElapsedNanos());
     counters.connections++;
-    reauthenticated = false;
+    planner.connected();
     transition(CONNECTED, Cause.WELCOME_RECEIVED, null, -1);
     long interval = settings.heartbeatIntervalNanos;
     if (heartbeatHintMillis > 0) {
@@ -536,10 +451,7 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
 
   @Override
   public void serverError(CorridorException error) {
-    if (error.retryAfterMillis() > 0) {
-      long notBefore = settings.clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(error.retryAfterMillis());
-      retryNotBeforeNanos = Math.max(retryNotBeforeNanos, notBefore);
-    }
+    planner.serverHint(error.retryAfterMillis());
     if (state == CONNECTING) {
       linkFailed(error, Cause.ATTEMPT_FAILED); // the server refused the session
     }
@@ -578,47 +490,5 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
   @Override
   public void rttMeasured(long rttNanos, long smoothedRttNanos) {
     events.rttMeasured(rttNanos, smoothedRttNanos);
-  }
-
-  /** Routes one socket's callbacks into the serial context, tagged with its generation. */
-  private final class SocketListener implements TransportListener {
-    private final long gen;
-
-    SocketListener(long gen) {
-      this.gen = gen;
-    }
-
-    @Override
-    public void onOpen(@Nullable String subprotocol, @Nullable String extensions) {
-      ifCurrent(gen, () -> ConnectionMachine.this.onOpen(subprotocol, extensions));
-    }
-
-    @Override
-    public void onMessage(byte[] message) {
-      // Backpressure: on the transport's reader thread, outside the serial context.
-      readGate.awaitReadable();
-      ifCurrent(gen, () -> ConnectionMachine.this.onMessage(message));
-    }
-
-    @Override
-    public void onTextMessage(int length) {
-      ifCurrent(gen, () -> protocolError(new CorridorException(Kind.PROTOCOL, "text message of "
-          + length + " chars; protocol v1 uses binary messages only")));
-    }
-
-    @Override
-    public void onClosing(int code, String reason) {
-      ifCurrent(gen, () -> onServerClosing(code, reason));
-    }
-
-    @Override
-    public void onClosed(int code, String reason) {
-      ifCurrent(gen, () -> onServerClosing(code, reason));
-    }
-
-    @Override
-    public void onFailure(Throwable error, int httpStatus, @Nullable String retryAfter) {
-      ifCurrent(gen, () -> ConnectionMachine.this.onFailure(error, httpStatus, retryAfter));
-    }
   }
 }

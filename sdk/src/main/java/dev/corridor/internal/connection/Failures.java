@@ -1,0 +1,93 @@
+package dev.corridor.internal.connection;
+
+import dev.corridor.CorridorException;
+import dev.corridor.CorridorException.Kind;
+import java.text.ParseException;
+import java.text.SimpleDateFormat;
+import java.util.Locale;
+import java.util.TimeZone;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns what the transport reports into typed {@link CorridorException}s, including the server's
+ * hints of how long to wait (HTTP {@code Retry-After}, close reasons), and checks the handshake.
+ */
+final class Failures {
+  private Failures() {}
+
+  /** The server closed the WebSocket. */
+  static CorridorException serverClose(int code, String reason) {
+    long retryAfter = code == 1013 || code == 4029 ? fromCloseReason(reason) : -1;
+    return CorridorException.closedByServer(code, reason, retryAfter);
+  }
+
+  /** The upgrade or the connection failed. */
+  static CorridorException transportFailure(Throwable error, int httpStatus, @Nullable String retryAfter, long nowMillis) {
+    if (httpStatus > 0) {
+      return new CorridorException(Kind.HTTP_STATUS, "upgrade answered with HTTP " + httpStatus,
+          null, httpStatus, -1, fromHttpHeader(retryAfter, nowMillis));
+    }
+    return CorridorException.network(error.getClass().getSimpleName() + ": " + error.getMessage(), error);
+  }
+
+  /** Why the upgrade's answer cannot be used, or null if it can. */
+  static @Nullable CorridorException checkHandshake(ConnectionSettings settings, @Nullable String subprotocol,
+      @Nullable String extensions) {
+    if (!settings.compression && extensions != null) {
+      // RFC 6455 section 9.1: an extension we did not offer fails the connection. Refusing it before
+      // any frame is read keeps OkHttp from inflating without bound.
+      return new CorridorException(Kind.PROTOCOL, "server imposed extensions '" + extensions
+          + "' that were not offered");
+    }
+    if (!settings.subprotocol.equals(subprotocol)) {
+      String chosen = subprotocol == null ? "none" : "'" + subprotocol + "'";
+      return new CorridorException(Kind.SUBPROTOCOL_MISMATCH, "server selected subprotocol "
+          + chosen + ", expected '" + settings.subprotocol + "'");
+    }
+    return null;
+  }
+
+  /** Visible ASCII, space and tab only (RFC 9110 field-value, without obsolete text). */
+  static boolean isHeaderValue(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if ((c < 0x20 && c != '\t') || c >= 0x7f) return false;
+    }
+    return true;
+  }
+
+  /**
+   * An HTTP {@code Retry-After} value (delay-seconds or an IMF-fixdate, RFC 9110 section 10.2.3)
+   * in ms from {@code nowMillis}, or -1 when absent or unparseable.
+   */
+  static long fromHttpHeader(@Nullable String value, long nowMillis) {
+    if (value == null) return -1;
+    String v = value.trim();
+    try {
+      long seconds = Long.parseLong(v);
+      return seconds < 0 ? -1 : Math.min(seconds, Integer.MAX_VALUE) * 1000L;
+    } catch (NumberFormatException notSeconds) {
+      SimpleDateFormat format = new SimpleDateFormat("EEE, dd MMM yyyy HH:mm:ss zzz", Locale.US);
+      format.setTimeZone(TimeZone.getTimeZone("GMT"));
+      try {
+        return Math.max(0, format.parse(v).getTime() - nowMillis);
+      } catch (ParseException e) {
+        return -1;
+      }
+    }
+  }
+
+  /**
+   * A close reason of the form {@code retry-after=<seconds>} (optionally after other text and a
+   * semicolon), as protocol v1 servers send with close codes 1013 and 4029; -1 when absent.
+   */
+  static long fromCloseReason(String reason) {
+    int i = reason.indexOf("retry-after=");
+    if (i < 0) return -1;
+    int start = i + "retry-after=".length();
+    int end = start;
+    while (end < reason.length() && Character.isDigit(reason.charAt(end))) end++;
+    if (end == start || end - start > 9) return -1;
+    return Long.parseLong(reason.substring(start, end)) * 1000L;
+  }
+}
