@@ -318,4 +318,25 @@ class InboundDeliveryTest {
     assertThat(h.server.receivedOfKind(Envelope.KindCase.SUBSCRIBE).get(0).getSubscribe().getFrom().getSequence())
         .isEqualTo(3);
   }
+
+  @Test
+  void aRejectedSubscriptionIsToldAndRequestedAgainAfterTheNextReconnect() {
+    h.startConnected();
+    List<String> rejections = new ArrayList<>();
+    h.client.subscribe("SECRET", new MessageListener() {
+      @Override
+      public void onMessage(Message message) {}
+
+      @Override
+      public void onRejected(String errorCode, String message) {
+        rejections.add(errorCode + ": " + message);
+      }
+    });
+    h.server.transport.last().receive(dev.corridor.fakes.FakeServer.env().setError(
+        dev.corridor.proto.v1.Error.newBuilder().setCode(dev.corridor.proto.v1.ErrorCode.ERROR_CODE_FORBIDDEN)
+            .setMessage("not entitled").setTopic("SECRET")).build().toByteArray());
+    assertThat(rejections).containsExactly("FORBIDDEN: not entitled");
+    dropAndReconnect(); // the session is resumed, yet the refused subscription is asked for again
+    assertThat(h.server.receivedOfKind(Envelope.KindCase.SUBSCRIBE)).hasSize(2);
+  }
 }

@@ -4,12 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.corridor.proto.v1.Deliver;
 import dev.corridor.proto.v1.Envelope;
 import dev.corridor.proto.v1.Hello;
 import dev.corridor.proto.v1.Ping;
 import dev.corridor.proto.v1.Pong;
+import dev.corridor.proto.v1.PublishAck;
+import dev.corridor.proto.v1.Subscribe;
+import dev.corridor.proto.v1.Subscribed;
 import dev.corridor.proto.v1.Welcome;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -153,6 +161,15 @@ final class CorridorTestServer implements AutoCloseable {
     private final BlockingQueue<Pong> pongs = new LinkedBlockingQueue<>();
     /** Envelopes of every other kind (Publish, Subscribe ...), in order. */
     private final BlockingQueue<Envelope> others = new LinkedBlockingQueue<>();
+    /**
+     * The same envelopes as {@link #others}, split by kind: a second, independent view for
+     * {@link #takeEnvelope(Envelope.KindCase)}, so that taking one kind neither consumes nor is
+     * disturbed by envelopes of other kinds (e.g. a DeliverAck sent on a timer).
+     */
+    private final Map<Envelope.KindCase, BlockingQueue<Envelope>> byKind =
+        new EnumMap<>(Envelope.KindCase.class);
+    /** Every envelope of every other kind received so far, by kind, never consumed. */
+    private final Map<Envelope.KindCase, List<Envelope>> received = new EnumMap<>(Envelope.KindCase.class);
     private final BlockingQueue<Integer> closeCodes = new LinkedBlockingQueue<>();
     private final CountDownLatch ended = new CountDownLatch(1);
     private final AtomicInteger textFrames = new AtomicInteger();
@@ -204,6 +221,10 @@ final class CorridorTestServer implements AutoCloseable {
           pongs.add(envelope.getPong());
           break;
         default:
+          synchronized (received) {
+            received.computeIfAbsent(envelope.getKindCase(), k -> new ArrayList<>()).add(envelope);
+          }
+          kindQueue(envelope.getKindCase()).add(envelope);
           others.add(envelope);
           break;
       }
@@ -245,7 +266,37 @@ final class CorridorTestServer implements AutoCloseable {
     }
 
     void sendWelcome() {
-      send(envelope().setWelcome(welcome()).build());
+      sendWelcome(welcome());
+    }
+
+    /** Sends {@code welcome} (e.g. {@code welcome().toBuilder().setResumed(true).build()}). */
+    void sendWelcome(Welcome welcome) {
+      send(envelope().setWelcome(welcome).build());
+    }
+
+    /** Sends a Deliver of {@code topic} at (epoch, sequence) with payload {@code "m<sequence>"}. */
+    void sendDeliver(String topic, long epoch, long sequence, boolean replay) {
+      send(envelope().setDeliver(Deliver.newBuilder()
+          .setTopic(topic)
+          .setEpoch(epoch)
+          .setSequence(sequence)
+          .setPayload(ByteString.copyFromUtf8("m" + sequence))
+          .setTimestampMs(System.currentTimeMillis())
+          .setReplay(replay)).build());
+    }
+
+    /** Acknowledges every client sequence up to {@code cumulative}. */
+    void sendPublishAck(long cumulative) {
+      send(envelope().setPublishAck(PublishAck.newBuilder().setCumulative(cumulative)).build());
+    }
+
+    /** Answers {@code subscribe}: active at {@code epoch}, next delivery {@code nextSequence}. */
+    void sendSubscribed(Subscribe subscribe, long epoch, long nextSequence) {
+      send(envelope().setSubscribed(Subscribed.newBuilder()
+          .setTopic(subscribe.getTopic())
+          .setRequestId(subscribe.getRequestId())
+          .setEpoch(epoch)
+          .setNextSequence(nextSequence)).build());
     }
 
     void sendPing(long nonce) {
@@ -315,6 +366,39 @@ final class CorridorTestServer implements AutoCloseable {
       assertThat(envelope).as("envelope on server connection %s within %s s", index, TIMEOUT_SECONDS)
           .isNotNull();
       return envelope;
+    }
+
+    /**
+     * The next envelope of {@code kind} not yet taken by this method (independent of
+     * {@link #takeEnvelope()}); envelopes of other kinds stay where they are.
+     */
+    Envelope takeEnvelope(Envelope.KindCase kind) throws InterruptedException {
+      Envelope envelope = kindQueue(kind).poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      assertThat(envelope).as("%s on server connection %s within %s s; received so far: %s",
+          kind, index, TIMEOUT_SECONDS, receivedKinds()).isNotNull();
+      return envelope;
+    }
+
+    /** Every envelope of {@code kind} received so far (taken or not), in order. */
+    List<Envelope> receivedOfKind(Envelope.KindCase kind) {
+      synchronized (received) {
+        List<Envelope> list = received.get(kind);
+        return list == null ? new ArrayList<>() : new ArrayList<>(list);
+      }
+    }
+
+    private Map<Envelope.KindCase, Integer> receivedKinds() {
+      Map<Envelope.KindCase, Integer> counts = new EnumMap<>(Envelope.KindCase.class);
+      synchronized (received) {
+        received.forEach((k, v) -> counts.put(k, v.size()));
+      }
+      return counts;
+    }
+
+    private BlockingQueue<Envelope> kindQueue(Envelope.KindCase kind) {
+      synchronized (byKind) {
+        return byKind.computeIfAbsent(kind, k -> new LinkedBlockingQueue<>());
+      }
     }
 
     /** The code of the next close frame received from the client. */

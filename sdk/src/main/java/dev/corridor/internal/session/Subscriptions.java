@@ -204,7 +204,9 @@ public final class Subscriptions {
 
   void onRejected(String topic, String code, String message) {
     InboundStream s = streams.get(topic);
-    if (s != null) s.rejected(code, message);
+    if (s == null) return;
+    s.subscribedInSession = false; // requested again on the next connection, even a resumed one
+    s.rejected(code, message);
   }
 
   void terminate() {
