@@ -161,7 +161,8 @@ public final class CorridorClient {
    * @return a future completed exactly once, on the callback executor, with the message's
    *     {@link SendResult}; it never completes exceptionally
    * @throws IllegalArgumentException if {@code topic} is empty or the payload is larger than the
-   *     server accepts (its Welcome's {@code max_message_bytes}) or than the outbox's byte bound
+   *     server accepts (its Welcome's {@code max_message_bytes}); a message larger than the
+   *     outbox's byte bound is not thrown but ends {@link SendResult.Outcome#OVERFLOW}
    */
   public CompletableFuture<SendResult> send(String topic, byte[] payload, SendOptions options) {
     requireNonNull(topic, "topic");

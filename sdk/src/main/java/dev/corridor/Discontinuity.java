@@ -60,7 +60,10 @@ public final class Discontinuity {
     return epoch;
   }
 
-  /** Sequence of the next message that will be delivered. */
+  /**
+   * Sequence of the next message that will be delivered, or 0 when it is not known yet
+   * ({@link Reason#GAP_NOT_FILLED}: delivery resumes with whatever arrives next).
+   */
   public long nextSequence() {
     return nextSequence;
   }

@@ -332,4 +332,21 @@ class OutboundDeliveryTest {
     assertThat(h.client.stats().sendOutcomes(Outcome.SUPERSEDED)).isEqualTo(99_900);
     System.out.printf("coalescing: 100000 updates on 100 keys offline -> %d sent, all latest%n", sent.size());
   }
+
+  @Test
+  void aRetryableRejectionIsResentWithTheSameSequenceAfterItsRetryAfter() {
+    h.server.autoAck = false;
+    h.startConnected();
+    var f = h.client.send("t", bytes("busy"));
+    h.server.transport.last().receive(dev.corridor.fakes.FakeServer.env().setError(
+        dev.corridor.proto.v1.Error.newBuilder().setCode(dev.corridor.proto.v1.ErrorCode.ERROR_CODE_OVERLOADED)
+            .setRetryable(true).setRetryAfterMs(3_000).setClientSequence(1)).build().toByteArray());
+    h.advance(2_999);
+    assertThat(publishedPayloads()).containsExactly("busy");
+    h.server.autoAck = true;
+    h.advance(1);
+    assertThat(h.server.receivedOfKind(Envelope.KindCase.PUBLISH)).extracting(e -> e.getPublish().getClientSequence())
+        .containsExactly(1L, 1L);
+    assertThat(outcome(f)).isEqualTo(Outcome.ACKNOWLEDGED);
+  }
 }

@@ -164,7 +164,7 @@ public final class Outbox {
 
   /**
    * The server rejected {@code sequence}. Non-retryable: it ends {@link Outcome#REJECTED}.
-   * Retryable: it stays in flight and is resent after the next reconnect.
+   * Retryable: it stays in flight for the owner to resend.
    *
    * @return false if no such message is in flight
    */
@@ -177,6 +177,11 @@ public final class Outbox {
       end(e, Outcome.REJECTED, errorCode, errorMessage);
     }
     return true;
+  }
+
+  /** The in-flight entry with {@code sequence}, or null. */
+  public @Nullable OutboxEntry inFlight(long sequence) {
+    return inFlight.get(sequence);
   }
 
   /**

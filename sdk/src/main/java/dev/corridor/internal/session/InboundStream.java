@@ -83,6 +83,14 @@ final class InboundStream implements Subscription {
     return lastSequence;
   }
 
+  private final java.util.concurrent.atomic.AtomicBoolean unsubscribed =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** True the first time only. */
+  boolean markUnsubscribed() {
+    return unsubscribed.compareAndSet(false, true);
+  }
+
   void position(long epoch, long lastSequence) {
     this.epoch = epoch;
     this.lastSequence = lastSequence;
@@ -106,7 +114,8 @@ final class InboundStream implements Subscription {
           gate.queueFull();
         }
       } else {
-        // Conflate: a newer message for the same key replaces the waiting one, keeping its place.
+        // Conflate: a newer message for the same key replaces the waiting one and moves to the back,
+        // so keys are served in the order of their latest update.
         String key = m.key().isEmpty() ? m.topic() : m.key();
         latest.remove(key);
         latest.put(key, m);
@@ -128,7 +137,7 @@ final class InboundStream implements Subscription {
 
   /** Tells the application the stream broke, in order with its messages. */
   void discontinuity(Discontinuity d) {
-    position(d.epoch(), d.nextSequence() - 1);
+    if (d.nextSequence() > 0) position(d.epoch(), d.nextSequence() - 1); // 0: not known yet
     awaitingReplay = false;
     events.discontinuity(d);
     synchronized (queue) {

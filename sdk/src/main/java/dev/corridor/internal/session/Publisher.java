@@ -47,6 +47,10 @@ public final class Publisher implements Outbox.Listener {
   private final int defaultMaxInFlight;
   private final SerialTimer expiryTimer;
   private final SerialTimer pressureTimer;
+  /** Resends what the server refused as retryable, once its retry-after has passed. */
+  private final SerialTimer retryTimer;
+  /** Sequences refused as retryable, waiting for {@link #retryTimer}. */
+  private final List<Long> retryLater = new ArrayList<>();
 
   // Owned by the serial context.
   private @Nullable Link link;
@@ -75,6 +79,7 @@ public final class Publisher implements Outbox.Listener {
     this.maxInFlight = defaultMaxInFlight;
     this.expiryTimer = new SerialTimer(scheduler, context, this::onExpiryTimer);
     this.pressureTimer = new SerialTimer(scheduler, context, this::drain);
+    this.retryTimer = new SerialTimer(scheduler, context, this::resendRetryable);
   }
 
   /** Queues a message from any thread; the future completes once, on the callback executor. */
@@ -127,6 +132,8 @@ public final class Publisher implements Outbox.Listener {
   void onDisconnected() {
     link = null;
     pressureTimer.cancel();
+    retryTimer.cancel();
+    retryLater.clear();
   }
 
   void onAck(PublishAck ack) {
@@ -135,11 +142,34 @@ public final class Publisher implements Outbox.Listener {
     publishSizes();
   }
 
-  /** The server rejected one publish. */
-  boolean onRejected(long sequence, String code, String message, boolean retryable) {
+  /**
+   * The server rejected one publish. A retryable rejection is resent with the same sequence after
+   * {@code retryAfterMillis} (at least {@link #MIN_RETRY_MILLIS}), or after the next reconnect.
+   */
+  boolean onRejected(long sequence, String code, String message, boolean retryable, long retryAfterMillis) {
     boolean known = outbox.reject(sequence, code, message, retryable);
+    if (known && retryable) {
+      retryLater.add(sequence);
+      if (!retryTimer.isPending()) {
+        retryTimer.start(TimeUnit.MILLISECONDS.toNanos(Math.max(MIN_RETRY_MILLIS, retryAfterMillis)));
+      }
+    }
     publishSizes();
     return known;
+  }
+
+  /** Floor of the wait before a retryable rejection is resent on the same connection. */
+  static final long MIN_RETRY_MILLIS = 1_000;
+
+  private void resendRetryable() {
+    Link l = link;
+    List<Long> due = new ArrayList<>(retryLater);
+    retryLater.clear();
+    if (l == null) return; // the reconnect resends everything in flight anyway
+    for (Long sequence : due) {
+      OutboxEntry e = outbox.inFlight(sequence);
+      if (e != null && !l.send(encode(e, sequence))) break;
+    }
   }
 
   /** The client is closed or failed: everything still held ends {@link Outcome#CLOSED}. */
@@ -148,6 +178,7 @@ public final class Publisher implements Outbox.Listener {
     link = null;
     expiryTimer.cancel();
     pressureTimer.cancel();
+    retryTimer.cancel();
     outbox.endAll(Outcome.CLOSED);
     publishSizes();
   }

@@ -158,7 +158,8 @@ public final class Session implements SessionHandler {
     String code = error.getCode().name().replace("ERROR_CODE_", "");
     switch (error.getRefCase()) {
       case CLIENT_SEQUENCE:
-        publisher.onRejected(error.getClientSequence(), code, error.getMessage(), error.getRetryable());
+        publisher.onRejected(error.getClientSequence(), code, error.getMessage(), error.getRetryable(),
+            error.getRetryAfterMs());
         return;
       case REQUEST_ID:
         requests.onRejected(error.getRequestId(), code, error.getMessage());

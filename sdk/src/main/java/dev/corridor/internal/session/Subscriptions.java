@@ -98,12 +98,13 @@ public final class Subscriptions {
   }
 
   void unsubscribe(InboundStream stream) {
+    if (!stream.markUnsubscribed()) return;
+    topics.remove(stream.topic); // at once, so that the topic may be subscribed again right away
     context.execute(() -> {
-      if (streams.get(stream.topic) != stream) return;
-      streams.remove(stream.topic);
-      topics.remove(stream.topic);
       stream.cancel();
       if (stream.replayTimer != null) stream.replayTimer.cancel();
+      if (streams.get(stream.topic) != stream) return; // already replaced by a new subscription
+      streams.remove(stream.topic);
       Link l = link;
       if (l != null) {
         l.send(EnvelopeCodec.encode(EnvelopeCodec.envelope()
