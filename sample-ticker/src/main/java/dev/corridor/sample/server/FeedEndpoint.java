@@ -1,0 +1,76 @@
+package dev.corridor.sample.server;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+
+/**
+ * One WebSocket, bridged to a {@link ProtocolEngine.Connection}. Public because Jetty invokes its
+ * listener methods reflectively. Counts outgoing messages not yet written so that a client that
+ * reads too slowly is found out instead of growing the server's memory.
+ */
+public final class FeedEndpoint implements Session.Listener.AutoDemanding {
+  private final ProtocolEngine engine;
+  private final int maxOutgoing;
+  private final AtomicInteger outstanding = new AtomicInteger();
+  private volatile ProtocolEngine.Connection connection;
+
+  FeedEndpoint(ProtocolEngine engine, int maxOutgoing) {
+    this.engine = engine;
+    this.maxOutgoing = maxOutgoing;
+  }
+
+  @Override
+  public void onWebSocketOpen(Session session) {
+    connection = engine.open(new ProtocolEngine.Peer() {
+      @Override
+      public boolean send(byte[] frame) {
+        if (outstanding.incrementAndGet() > maxOutgoing) {
+          outstanding.decrementAndGet();
+          return false;
+        }
+        session.sendBinary(ByteBuffer.wrap(frame), Callback.from(outstanding::decrementAndGet,
+            failure -> outstanding.decrementAndGet()));
+        return true;
+      }
+
+      @Override
+      public void close(int code, String reason) {
+        session.close(code, reason, Callback.NOOP);
+      }
+
+      @Override
+      public void disconnect() {
+        session.disconnect();
+      }
+    });
+  }
+
+  @Override
+  public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+    byte[] bytes = new byte[payload.remaining()];
+    payload.get(bytes);
+    callback.succeed();
+    ProtocolEngine.Connection c = connection;
+    if (c != null) c.onMessage(bytes);
+  }
+
+  @Override
+  public void onWebSocketText(String message) {
+    ProtocolEngine.Connection c = connection;
+    if (c != null) c.onText();
+  }
+
+  @Override
+  public void onWebSocketClose(int statusCode, String reason) {
+    ProtocolEngine.Connection c = connection;
+    if (c != null) c.onClose();
+  }
+
+  @Override
+  public void onWebSocketError(Throwable cause) {
+    ProtocolEngine.Connection c = connection;
+    if (c != null) c.onClose();
+  }
+}

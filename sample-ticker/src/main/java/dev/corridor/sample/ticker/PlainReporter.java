@@ -1,0 +1,95 @@
+package dev.corridor.sample.ticker;
+
+import java.io.PrintStream;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The ticker without a full-screen terminal (output not a TTY, or {@code --plain}): one status line
+ * per second, then the run's {@link TickerModel.Summary} as text or JSON.
+ *
+ * <pre>
+ * CONNECTED  rtt 12ms  reconnects 0  msgs/s 120  outbox 0  |  AAPL 189.25  MSFT 410.10
+ * WAITING_TO_RETRY (retry in 1.2s)  rtt 12ms  reconnects 1  msgs/s 0  outbox 2  |  AAPL 189.25  MSFT -
+ * </pre>
+ *
+ * <p><b>Thread:</b> {@link #start()} prints from a daemon thread ({@code ticker-report});
+ * {@link #printLine()} and {@link #printSummary(boolean)} print on the caller's thread. Lines are
+ * written whole, so they do not interleave.
+ */
+public final class PlainReporter implements AutoCloseable {
+  private final TickerModel model;
+  private final PrintStream out;
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "ticker-report");
+    t.setDaemon(true);
+    return t;
+  });
+
+  public PlainReporter(TickerModel model, PrintStream out) {
+    this.model = model;
+    this.out = out;
+  }
+
+  /** The status line for {@code view}, without a line break. */
+  public static String statusLine(TickerModel.View view) {
+    StringBuilder s = new StringBuilder(view.state().name());
+    if (view.retryInMillis() >= 0) s.append(" (retry in ").append(Fmt.seconds(view.retryInMillis())).append(')');
+    if (view.networkDown()) s.append(" [network down]");
+    s.append("  rtt ").append(Fmt.rtt(view.rttNanos()));
+    s.append("  reconnects ").append(view.reconnects());
+    s.append("  msgs/s ").append(Fmt.rate(view.messagesPerSecond()));
+    s.append("  outbox ").append(view.outboxMessages());
+    if (!view.summary().ok()) {
+      s.append("  APP CHECK: ").append(view.summary().appDuplicates()).append(" duplicates, ")
+          .append(view.summary().appGaps()).append(" gaps");
+    }
+    if (!view.rows().isEmpty()) {
+      s.append("  |");
+      for (TickerModel.Row r : view.rows()) {
+        s.append("  ").append(r.symbol()).append(' ').append(r.hasQuote() ? Fmt.price(r.lastMicros()) : "-");
+      }
+    }
+    return s.toString();
+  }
+
+  /** Starts printing a status line every second, the first one now. */
+  public void start() {
+    timer.scheduleAtFixedRate(this::printLine, 0, 1, TimeUnit.SECONDS);
+  }
+
+  /** Prints one status line now. */
+  public void printLine() {
+    try {
+      String line = statusLine(model.view());
+      synchronized (out) {
+        out.println(line);
+        out.flush();
+      }
+    } catch (RuntimeException e) {
+      // Keep the timer alive.
+    }
+  }
+
+  /** Stops the periodic lines. Idempotent. */
+  public void stop() {
+    timer.shutdownNow();
+  }
+
+  /** Prints the summary: {@link TickerModel.Summary#toJson()} on one line, or its text block. */
+  public void printSummary(boolean json) {
+    TickerModel.Summary summary = model.summary();
+    synchronized (out) {
+      if (json) out.println(summary.toJson());
+      else out.print(summary.toText());
+      out.flush();
+    }
+  }
+
+  /** Same as {@link #stop()}. */
+  @Override
+  public void close() {
+    stop();
+  }
+}

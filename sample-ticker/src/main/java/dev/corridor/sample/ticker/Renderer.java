@@ -1,0 +1,331 @@
+package dev.corridor.sample.ticker;
+
+import dev.corridor.ConnectionState;
+import dev.corridor.SendResult;
+import dev.corridor.sample.ChaosControl;
+import dev.corridor.sample.proto.PriceAlert;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.jline.utils.AttributedString;
+import org.jline.utils.AttributedStringBuilder;
+import org.jline.utils.AttributedStyle;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Lays out one screen of the ticker from a {@link TickerModel.View}: a pure function of the view,
+ * the UI's own state and the terminal size, returning exactly {@code height} lines of at most
+ * {@code width} columns.
+ *
+ * <pre>
+ * status      CONNECTED  rtt 12ms  reconnects 2  outbox 0  msgs/s 120  replays 5  discontinuities 0
+ * status      drops none  app check ok  network up
+ * chaos       chaos off  1:kill 2:stall 3:restart 4:restart-lose 5:delay-acks 6:drop-acks 7:trim
+ *             (blank)
+ * table         SYMBOL    LAST    CHG   %CHG        BID/ASK  TRADES  TREND
+ *             &gt; AAPL    189.25  +1.25  +0.66%  189.20/189.30      42  ▁▃▅█
+ *             (blank)
+ * alerts      ALERTS  sent 1  acked 1  superseded 0  expired 0
+ *               a1  AAPL  &gt; 190.00  ACKNOWLEDGED
+ *             ... blank filler ...
+ * notice      the UI's notice, else the model's last event
+ * help        a add  r remove  l alert ...   (or the prompt while one is open)
+ * </pre>
+ *
+ * Prices are shown with 2 decimals, 4 below 10. Rising prices are green, falling red.
+ * {@link #renderPlain} gives the same lines as plain text, without trailing spaces, for tests and
+ * non-ANSI output.
+ *
+ * <p><b>Thread:</b> stateless; any thread.
+ */
+public final class Renderer {
+  /** The help line. */
+  public static final String HELP =
+      "a add  r remove  l alert  f focus  ↑/↓ select  n network  k kill  1-7 chaos  q quit";
+
+  private static final AttributedStyle UP = AttributedStyle.DEFAULT.foreground(AttributedStyle.GREEN);
+  private static final AttributedStyle DOWN = AttributedStyle.DEFAULT.foreground(AttributedStyle.RED);
+  private static final AttributedStyle WARN = AttributedStyle.DEFAULT.foreground(AttributedStyle.YELLOW);
+  private static final AttributedStyle BOLD = AttributedStyle.BOLD;
+  private static final AttributedStyle DIM = AttributedStyle.DEFAULT.faint();
+
+  private Renderer() {}
+
+  /**
+   * What the UI itself adds to the model's view.
+   *
+   * @param selected index of the selected row (may be out of range: nothing is selected then)
+   * @param chaos {@link ChaosControl#describe()}, or null when no chaos control is available
+   * @param chaosEnabled modes currently on (highlighted in the legend)
+   * @param prompt the open prompt including what was typed so far, shown instead of the help line
+   * @param notice a message for the user, shown instead of the model's last event
+   */
+  public record UiState(int selected, @Nullable String chaos, Set<ChaosControl.Mode> chaosEnabled,
+      @Nullable String prompt, @Nullable String notice) {
+    /** Nothing selected, no chaos control, no prompt, no notice. */
+    public static final UiState NONE = new UiState(-1, null, Set.of(), null, null);
+
+    public UiState {
+      chaosEnabled = Set.copyOf(chaosEnabled);
+    }
+  }
+
+  /** The screen as styled lines: exactly {@code height} of them, each at most {@code width} wide. */
+  public static List<AttributedString> render(TickerModel.View view, UiState ui, int width,
+      int height) {
+    List<AttributedString> top = List.of(statusLine(view), healthLine(view), chaosLine(ui),
+        AttributedString.EMPTY);
+    List<AttributedString> bottom = List.of(noticeLine(view, ui), helpLine(ui));
+    List<AttributedString> out = new ArrayList<>(Math.max(height, 0));
+    if (height < top.size() + bottom.size()) {
+      int keepBottom = Math.min(bottom.size(), Math.max(height, 0));
+      for (int i = 0; i < height - keepBottom; i++) out.add(top.get(i));
+      for (int i = bottom.size() - keepBottom; i < bottom.size(); i++) out.add(bottom.get(i));
+    } else {
+      List<AttributedString> body = new ArrayList<>(table(view, ui));
+      body.add(AttributedString.EMPTY);
+      body.addAll(alerts(view));
+      int space = height - top.size() - bottom.size();
+      if (body.size() > space) {
+        int hidden = body.size() - space + 1;
+        body = new ArrayList<>(body.subList(0, space - 1));
+        body.add(new AttributedString("  ... " + hidden + " more lines (enlarge the window)", DIM));
+      }
+      out.addAll(top);
+      out.addAll(body);
+      while (out.size() < height - bottom.size()) out.add(AttributedString.EMPTY);
+      out.addAll(bottom);
+    }
+    List<AttributedString> clipped = new ArrayList<>(out.size());
+    for (AttributedString line : out) {
+      clipped.add(line.columnLength() > width ? line.columnSubSequence(0, Math.max(width, 0)) : line);
+    }
+    return clipped;
+  }
+
+  /** {@link #render} as plain text, trailing spaces removed. */
+  public static List<String> renderPlain(TickerModel.View view, UiState ui, int width, int height) {
+    List<String> out = new ArrayList<>();
+    for (AttributedString line : render(view, ui, width, height)) out.add(line.toString().stripTrailing());
+    return out;
+  }
+
+  // ---------------------------------------------------------------- status
+
+  private static AttributedString statusLine(TickerModel.View v) {
+    AttributedStringBuilder b = new AttributedStringBuilder();
+    b.styled(stateStyle(v.state()), v.state().name());
+    if (v.retryInMillis() >= 0) b.append(" (retry in " + Fmt.seconds(v.retryInMillis()) + ")");
+    b.append("  rtt " + Fmt.rtt(v.rttNanos()));
+    b.append("  reconnects " + v.reconnects());
+    b.append("  outbox " + v.outboxMessages());
+    b.append("  msgs/s " + Fmt.rate(v.messagesPerSecond()));
+    b.append("  replays " + v.replays());
+    b.append("  discontinuities " + v.discontinuities());
+    return b.toAttributedString();
+  }
+
+  private static AttributedStyle stateStyle(ConnectionState state) {
+    switch (state) {
+      case CONNECTED:
+        return UP.bold();
+      case CONNECTING:
+      case WAITING_TO_RETRY:
+      case CLOSING:
+        return WARN.bold();
+      case OFFLINE:
+      case FAILED:
+      case CLOSED:
+        return DOWN.bold();
+      default:
+        return BOLD;
+    }
+  }
+
+  private static AttributedString healthLine(TickerModel.View v) {
+    AttributedStringBuilder b = new AttributedStringBuilder();
+    b.append("drops ");
+    if (v.drops().isEmpty()) {
+      b.append("none");
+    } else {
+      List<String> parts = new ArrayList<>();
+      for (Map.Entry<SendResult.Outcome, Long> e : v.drops().entrySet()) {
+        parts.add(e.getKey().name().toLowerCase(Locale.ROOT) + " " + e.getValue());
+      }
+      b.styled(WARN, String.join(", ", parts));
+    }
+    TickerModel.Summary s = v.summary();
+    b.append("  app check ");
+    if (s.ok()) {
+      b.styled(UP, "ok");
+    } else {
+      b.styled(DOWN.bold(), s.appDuplicates() + " duplicates, " + s.appGaps() + " gaps");
+    }
+    b.append("  network ");
+    if (v.networkDown()) b.styled(DOWN.bold(), "DOWN (simulated)");
+    else b.append("up");
+    if (!v.stateDetail().isEmpty() && v.state() != ConnectionState.CONNECTED) {
+      b.append("  last error: ").styled(DIM, v.stateDetail());
+    }
+    return b.toAttributedString();
+  }
+
+  private static AttributedString chaosLine(UiState ui) {
+    AttributedStringBuilder b = new AttributedStringBuilder();
+    if (ui.chaos() == null) {
+      return b.append("chaos ").styled(DIM, "unavailable (client only)").toAttributedString();
+    }
+    b.append("chaos ").styled(ui.chaosEnabled().isEmpty() ? AttributedStyle.DEFAULT : WARN.bold(), ui.chaos());
+    b.append(" ");
+    ChaosControl.Mode[] modes = ChaosControl.Mode.values();
+    for (int i = 0; i < modes.length; i++) {
+      b.append(" ");
+      String label = (i + 1) + ":" + modeLabel(modes[i]);
+      b.styled(ui.chaosEnabled().contains(modes[i]) ? AttributedStyle.INVERSE : DIM, label);
+    }
+    return b.toAttributedString();
+  }
+
+  /** A short name for a chaos mode, as in the legend: {@code RESTART_LOSE_SESSIONS} -> "restart-lose". */
+  static String modeLabel(ChaosControl.Mode mode) {
+    switch (mode.name()) {
+      case "RESTART_LOSE_SESSIONS":
+        return "restart-lose";
+      case "TRIM_HISTORY":
+        return "trim";
+      default:
+        return mode.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  // ---------------------------------------------------------------- table
+
+  private static List<AttributedString> table(TickerModel.View v, UiState ui) {
+    String[] headers = {"SYMBOL", "LAST", "CHG", "%CHG", "BID/ASK", "TRADES"};
+    List<String[]> cells = new ArrayList<>();
+    for (TickerModel.Row r : v.rows()) {
+      if (r.hasQuote()) {
+        int decimals = Fmt.decimalsFor(r.lastMicros());
+        cells.add(new String[] {r.symbol(), Fmt.price(r.lastMicros()),
+            Fmt.signed(r.changeMicros(), decimals), Fmt.percent(r.changePercent()),
+            Fmt.price(r.bidMicros()) + "/" + Fmt.price(r.askMicros()), Long.toString(r.trades())});
+      } else {
+        cells.add(new String[] {r.symbol(), "-", "-", "-", "-", Long.toString(r.trades())});
+      }
+    }
+    int[] widths = new int[headers.length];
+    for (int c = 0; c < headers.length; c++) {
+      widths[c] = headers[c].length();
+      for (String[] row : cells) widths[c] = Math.max(widths[c], row[c].length());
+    }
+    List<AttributedString> out = new ArrayList<>();
+    AttributedStringBuilder h = new AttributedStringBuilder().style(BOLD).append("  ");
+    for (int c = 0; c < headers.length; c++) {
+      if (c > 0) h.append("  ");
+      h.append(c == 0 ? Fmt.padRight(headers[c], widths[c]) : Fmt.padLeft(headers[c], widths[c]));
+    }
+    h.append("  TREND");
+    out.add(h.toAttributedString());
+    if (v.rows().isEmpty()) {
+      out.add(new AttributedString("  no symbols: press a to add one", DIM));
+      return out;
+    }
+    for (int i = 0; i < cells.size(); i++) {
+      TickerModel.Row r = v.rows().get(i);
+      String[] row = cells.get(i);
+      boolean selected = i == ui.selected();
+      AttributedStyle base = selected ? BOLD : AttributedStyle.DEFAULT;
+      AttributedStyle move = !r.hasQuote() || r.changeMicros() == 0 ? base
+          : r.changeMicros() > 0 ? (selected ? UP.bold() : UP) : (selected ? DOWN.bold() : DOWN);
+      AttributedStringBuilder b = new AttributedStringBuilder();
+      b.styled(selected ? AttributedStyle.INVERSE : base, selected ? ">" : " ");
+      b.styled(base, r.symbol().equals(v.focused()) ? "*" : " ");
+      b.styled(base, Fmt.padRight(row[0], widths[0]));
+      for (int c = 1; c < row.length; c++) {
+        b.append("  ");
+        AttributedStyle style = c <= 3 ? move : base;
+        b.styled(style, Fmt.padLeft(row[c], widths[c]));
+      }
+      b.append("  ");
+      if (r.rejected() != null) {
+        b.styled(DOWN, "refused: " + r.rejected());
+      } else {
+        b.styled(move, r.sparkline());
+      }
+      out.add(b.toAttributedString());
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- alerts
+
+  private static List<AttributedString> alerts(TickerModel.View v) {
+    List<AttributedString> out = new ArrayList<>();
+    out.add(new AttributedStringBuilder()
+        .styled(BOLD, "ALERTS")
+        .append("  sent " + v.alertsSent() + "  acked " + v.alertsAcked() + "  superseded "
+            + v.alertsSuperseded() + "  expired " + v.alertsExpired())
+        .toAttributedString());
+    if (v.alerts().isEmpty()) {
+      out.add(new AttributedString("  none yet: press l to set one", DIM));
+      return out;
+    }
+    int idWidth = 0;
+    int symbolWidth = 0;
+    int priceWidth = 0;
+    for (TickerModel.Alert a : v.alerts()) {
+      idWidth = Math.max(idWidth, a.id().length());
+      symbolWidth = Math.max(symbolWidth, a.symbol().length());
+      priceWidth = Math.max(priceWidth, threshold(a).length());
+    }
+    for (TickerModel.Alert a : v.alerts()) {
+      AttributedStringBuilder b = new AttributedStringBuilder();
+      b.append("  ").append(Fmt.padRight(a.id(), idWidth));
+      b.append("  ").append(Fmt.padRight(a.symbol(), symbolWidth));
+      b.append("  ").append(direction(a.direction()));
+      b.append(" ").append(Fmt.padLeft(threshold(a), priceWidth));
+      b.append("  ").styled(alertStyle(a.status()), a.status().name());
+      if (!a.detail().isEmpty()) b.append(" ").append(a.detail());
+      out.add(b.toAttributedString());
+    }
+    return out;
+  }
+
+  private static String threshold(TickerModel.Alert a) {
+    return a.direction() == null ? "-" : Fmt.price(a.thresholdMicros());
+  }
+
+  private static String direction(PriceAlert.@Nullable Direction d) {
+    if (d == null) return "?";
+    return d == PriceAlert.Direction.BELOW ? "<" : ">";
+  }
+
+  private static AttributedStyle alertStyle(TickerModel.AlertStatus status) {
+    switch (status) {
+      case ACKNOWLEDGED:
+        return UP;
+      case TRIGGERED:
+        return WARN.bold();
+      case PENDING:
+      case SUPERSEDED:
+        return AttributedStyle.DEFAULT;
+      default:
+        return DOWN;
+    }
+  }
+
+  // ---------------------------------------------------------------- bottom
+
+  private static AttributedString noticeLine(TickerModel.View v, UiState ui) {
+    if (ui.notice() != null) return new AttributedString(ui.notice(), WARN);
+    if (v.lastEvent() != null) return new AttributedString(v.lastEvent(), DIM);
+    return AttributedString.EMPTY;
+  }
+
+  private static AttributedString helpLine(UiState ui) {
+    if (ui.prompt() != null) return new AttributedString(ui.prompt(), BOLD);
+    return new AttributedString(HELP, AttributedStyle.INVERSE);
+  }
+}
