@@ -27,6 +27,7 @@ public final class PlainReporter implements AutoCloseable {
     return t;
   });
 
+  /** A reporter printing {@code model}'s status and summary to {@code out}. Prints nothing yet. */
   public PlainReporter(TickerModel model, PrintStream out) {
     this.model = model;
     this.out = out;
@@ -54,7 +55,7 @@ public final class PlainReporter implements AutoCloseable {
     return s.toString();
   }
 
-  /** Starts printing a status line every second, the first one now. */
+  /** Starts printing a status line every second, the first one now. Call once. */
   public void start() {
     timer.scheduleAtFixedRate(this::printLine, 0, 1, TimeUnit.SECONDS);
   }

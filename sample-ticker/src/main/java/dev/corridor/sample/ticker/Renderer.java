@@ -20,11 +20,12 @@ import org.jspecify.annotations.Nullable;
  * {@code width} columns.
  *
  * <pre>
- * status      CONNECTED  rtt 12ms  reconnects 2  outbox 0  msgs/s 120  replays 5  discontinuities 0
- * status      drops none  app check ok  network up
+ * status      CONNECTED  rtt 12ms  reconnects 2  outbox 0  msgs/s 120
+ * counters    replays 5  discontinuities 0  drops expired 2, superseded 1
+ * health      app check ok  network up  (last error: ...)
  * chaos       chaos off  1:kill 2:stall 3:restart 4:restart-lose 5:delay-acks 6:drop-acks 7:trim
  *             (blank)
- * table         SYMBOL    LAST    CHG   %CHG        BID/ASK  TRADES  TREND
+ * table         SYMBOL    LAST    CHG    %CHG        BID/ASK  TRADES  TREND
  *             &gt; AAPL    189.25  +1.25  +0.66%  189.20/189.30      42  ▁▃▅█
  *             (blank)
  * alerts      ALERTS  sent 1  acked 1  superseded 0  expired 0
@@ -43,7 +44,7 @@ import org.jspecify.annotations.Nullable;
 public final class Renderer {
   /** The help line. */
   public static final String HELP =
-      "a add  r remove  l alert  f focus  ↑/↓ select  n network  k kill  1-7 chaos  q quit";
+      "a add  r remove  l alert  f focus  ↑/↓ select  n net  k kill  1-7 chaos  q quit";
 
   private static final AttributedStyle UP = AttributedStyle.DEFAULT.foreground(AttributedStyle.GREEN);
   private static final AttributedStyle DOWN = AttributedStyle.DEFAULT.foreground(AttributedStyle.RED);
@@ -75,8 +76,8 @@ public final class Renderer {
   /** The screen as styled lines: exactly {@code height} of them, each at most {@code width} wide. */
   public static List<AttributedString> render(TickerModel.View view, UiState ui, int width,
       int height) {
-    List<AttributedString> top = List.of(statusLine(view), healthLine(view), chaosLine(ui),
-        AttributedString.EMPTY);
+    List<AttributedString> top = List.of(statusLine(view), countersLine(view), healthLine(view),
+        chaosLine(ui), AttributedString.EMPTY);
     List<AttributedString> bottom = List.of(noticeLine(view, ui), helpLine(ui));
     List<AttributedString> out = new ArrayList<>(Math.max(height, 0));
     if (height < top.size() + bottom.size()) {
@@ -122,8 +123,23 @@ public final class Renderer {
     b.append("  reconnects " + v.reconnects());
     b.append("  outbox " + v.outboxMessages());
     b.append("  msgs/s " + Fmt.rate(v.messagesPerSecond()));
-    b.append("  replays " + v.replays());
+    return b.toAttributedString();
+  }
+
+  private static AttributedString countersLine(TickerModel.View v) {
+    AttributedStringBuilder b = new AttributedStringBuilder();
+    b.append("replays " + v.replays());
     b.append("  discontinuities " + v.discontinuities());
+    b.append("  drops ");
+    if (v.drops().isEmpty()) {
+      b.append("none");
+    } else {
+      List<String> parts = new ArrayList<>();
+      for (Map.Entry<SendResult.Outcome, Long> e : v.drops().entrySet()) {
+        parts.add(e.getKey().name().toLowerCase(Locale.ROOT) + " " + e.getValue());
+      }
+      b.styled(WARN, String.join(", ", parts));
+    }
     return b.toAttributedString();
   }
 
@@ -146,18 +162,8 @@ public final class Renderer {
 
   private static AttributedString healthLine(TickerModel.View v) {
     AttributedStringBuilder b = new AttributedStringBuilder();
-    b.append("drops ");
-    if (v.drops().isEmpty()) {
-      b.append("none");
-    } else {
-      List<String> parts = new ArrayList<>();
-      for (Map.Entry<SendResult.Outcome, Long> e : v.drops().entrySet()) {
-        parts.add(e.getKey().name().toLowerCase(Locale.ROOT) + " " + e.getValue());
-      }
-      b.styled(WARN, String.join(", ", parts));
-    }
     TickerModel.Summary s = v.summary();
-    b.append("  app check ");
+    b.append("app check ");
     if (s.ok()) {
       b.styled(UP, "ok");
     } else {

@@ -226,7 +226,8 @@ public final class TickerClient implements AutoCloseable {
   /**
    * Sends (or edits) price alert {@code alertId}: an acknowledged {@code PriceAlert} on
    * {@link Topics#ALERTS} with key {@link Topics#alertKey}, so an unsent older edit is superseded.
-   * The model shows it PENDING until the returned future completes (on the callback executor).
+   * The model shows it PENDING until the send ends; the returned future completes (on the callback
+   * executor) once the model has recorded the outcome.
    */
   public CompletableFuture<SendResult> setAlert(String alertId, String symbol,
       PriceAlert.Direction direction, long thresholdMicros) {
@@ -242,9 +243,10 @@ public final class TickerClient implements AutoCloseable {
     long ttl = alertTtlMillis;
     if (ttl > 0) options.ttl(ttl, TimeUnit.MILLISECONDS);
     int revision = model.alertSent(alertId, sym, direction, thresholdMicros);
-    CompletableFuture<SendResult> future = client.send(Topics.ALERTS, payload, options.build());
-    future.thenAccept(result -> model.alertEnded(alertId, revision, result));
-    return future;
+    return client.send(Topics.ALERTS, payload, options.build()).thenApply(result -> {
+      model.alertEnded(alertId, revision, result);
+      return result;
+    });
   }
 
   /**
@@ -313,12 +315,12 @@ public final class TickerClient implements AutoCloseable {
     poller.shutdownNow();
     client.close();
     refreshStats();
-    if (client.state().isTerminal()) terminated.countDown();
   }
 
   /**
    * Waits until the client reached {@link ConnectionState#CLOSED} or {@link ConnectionState#FAILED}
-   * (a clean close takes at most the builder's close timeout, 5 s by default).
+   * and the model has recorded that state and the final counters (a clean close takes at most the
+   * builder's close timeout, 5 s by default).
    *
    * @return true if it did within {@code timeout}
    */
@@ -423,7 +425,9 @@ public final class TickerClient implements AutoCloseable {
 
   private static String normalize(String symbol) {
     String s = symbol.trim().toUpperCase(Locale.ROOT);
-    if (s.isEmpty()) throw new IllegalArgumentException("empty symbol");
+    if (s.isEmpty() || !s.chars().allMatch(c -> c > ' ' && c < 127)) {
+      throw new IllegalArgumentException("not a symbol: '" + symbol + "'");
+    }
     return s;
   }
 }
