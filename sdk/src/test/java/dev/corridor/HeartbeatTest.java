@@ -140,4 +140,18 @@ class HeartbeatTest {
     h.advanceExactly(5_000, CONNECTED);
     h.states.assertFailure(CONNECTED, WAITING_TO_RETRY, CorridorException.Kind.HEARTBEAT_TIMEOUT);
   }
+
+  @Test
+  void aBusyLinkIsStillProbedForRoundTripTimeEveryFourIntervals() {
+    h.startConnected();
+    for (int second = 1; second <= 99; second++) {
+      h.advance(1_000);
+      h.server.transport.last().receive(FakeServer.env().setPing(Ping.newBuilder().setNonce(second)).build().toByteArray());
+    }
+    assertThat(pings()).isZero(); // traffic every second: no liveness ping needed
+    h.advance(1_000); // 100 s = 4 intervals since the link started without an RTT sample
+    assertThat(pings()).isEqualTo(1);
+    assertThat(h.events.rttNanos).hasSize(1);
+    assertThat(h.client.state()).isEqualTo(CONNECTED);
+  }
 }

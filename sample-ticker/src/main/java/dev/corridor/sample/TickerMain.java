@@ -35,8 +35,13 @@ public final class TickerMain {
   static final int USAGE = 2;
   static final int CANNOT_CONNECT = 3;
 
-  /** How long the ticker waits for its first connection before it calls the server unreachable. */
-  static final long FIRST_CONNECT_MILLIS = 10_000;
+  /**
+   * The ticker calls a server unreachable when its first connection has not succeeded after this
+   * many failed attempts (a few seconds of backoff) or this long, whichever comes first. Once it
+   * has connected, outages are shown live instead.
+   */
+  static final int FIRST_CONNECT_ATTEMPTS = 3;
+  static final long FIRST_CONNECT_MILLIS = 15_000;
 
   private TickerMain() {}
 
@@ -242,47 +247,41 @@ public final class TickerMain {
     TickerClient ticker = new TickerClient(builder, model);
     CountDownLatch firstConnect = new CountDownLatch(1);
     AtomicReference<StateChange> lastFailure = new AtomicReference<>();
+    java.util.concurrent.atomic.AtomicInteger failedAttempts = new java.util.concurrent.atomic.AtomicInteger();
     ticker.client().addStateListener(change -> {
-      if (change.current() == ConnectionState.CONNECTED) firstConnect.countDown();
       if (change.error() != null) lastFailure.set(change);
-      if (change.current() == ConnectionState.FAILED) firstConnect.countDown();
+      boolean attemptFailed = change.cause() == StateChange.Cause.ATTEMPT_FAILED;
+      if (change.current() == ConnectionState.CONNECTED || change.current() == ConnectionState.FAILED
+          || (attemptFailed && failedAttempts.incrementAndGet() >= FIRST_CONNECT_ATTEMPTS)) {
+        firstConnect.countDown();
+      }
     });
     try {
       ticker.start(o.symbols);
-      if (!firstConnect.await(FIRST_CONNECT_MILLIS, TimeUnit.MILLISECONDS)
-          || ticker.client().state() == ConnectionState.FAILED) {
+      firstConnect.await(FIRST_CONNECT_MILLIS, TimeUnit.MILLISECONDS);
+      if (ticker.client().state() != ConnectionState.CONNECTED && model.summary().reconnects() == 0
+          && ticker.client().stats().connections() == 0) {
         err.println("error: " + explain(url, ticker.client().state(), lastFailure.get()));
         return CANNOT_CONNECT;
       }
-      if (tty && !o.plain) {
-        try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+      PlainReporter reporter = new PlainReporter(model, out);
+      Terminal terminal = tty && !o.plain ? TerminalBuilder.builder().system(true).build() : null;
+      try {
+        if (terminal != null && TerminalUi.supports(terminal)) {
           TerminalUi ui = new TerminalUi(terminal, ticker, server != null ? server.chaos() : null);
-          if (o.durationSeconds > 0) {
-            Thread stopper = new Thread(() -> {
-              try {
-                waitFor(o.durationSeconds);
-              } catch (InterruptedException ignored) {
-                return;
-              }
-              ui.stop();
-            }, "ticker-duration");
-            stopper.setDaemon(true);
-            stopper.start();
-          }
+          if (o.durationSeconds > 0) stopAfter(o.durationSeconds, ui::stop);
           ui.run();
+        } else {
+          if (!o.json) reporter.start();
+          waitFor(o.durationSeconds);
+          reporter.stop();
         }
-        PlainReporter summary = new PlainReporter(model, out);
-        ticker.refreshStats();
-        summary.printSummary(o.json);
-        return OK;
+      } finally {
+        if (terminal != null) terminal.close();
       }
-      try (PlainReporter reporter = new PlainReporter(model, out)) {
-        if (!o.json) reporter.start();
-        waitFor(o.durationSeconds);
-        reporter.stop();
-        ticker.refreshStats();
-        reporter.printSummary(o.json);
-      }
+      ticker.close();
+      ticker.awaitClosed(6, TimeUnit.SECONDS);
+      reporter.printSummary(o.json);
       return OK;
     } finally {
       ticker.close();
@@ -306,6 +305,19 @@ public final class TickerMain {
     String reason = e == null ? "no answer" : e.getMessage();
     return "cannot reach " + url + " (" + reason + ", state " + state + "). Fix: check the URL, or "
         + "start a feed with --server";
+  }
+
+  private static void stopAfter(long seconds, Runnable stop) {
+    Thread stopper = new Thread(() -> {
+      try {
+        waitFor(seconds);
+      } catch (InterruptedException e) {
+        return;
+      }
+      stop.run();
+    }, "ticker-duration");
+    stopper.setDaemon(true);
+    stopper.start();
   }
 
   private static void waitFor(long seconds) throws InterruptedException {

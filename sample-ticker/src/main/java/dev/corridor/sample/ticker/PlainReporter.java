@@ -76,6 +76,12 @@ public final class PlainReporter implements AutoCloseable {
   /** Stops the periodic lines. Idempotent. */
   public void stop() {
     timer.shutdownNow();
+    try {
+      // A line being printed right now finishes before the summary that follows.
+      timer.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Prints the summary: {@link TickerModel.Summary#toJson()} on one line, or its text block. */

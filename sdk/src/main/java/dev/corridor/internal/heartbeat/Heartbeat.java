@@ -13,8 +13,16 @@ import dev.corridor.internal.time.SerialTimer;
  * re-arms for {@code lastInbound + interval}, or sends a Ping and arms the pong timeout. When the
  * timeout fires with no inbound message since the Ping, the link is declared dead. A link that
  * goes silent at time t is therefore declared dead at exactly {@code t + interval + timeout}.
+ *
+ * <p>A busy link never falls silent, so it would never be pinged and its round-trip time never
+ * measured. Therefore a Ping is also sent when the last round-trip sample (or the link's start) is
+ * {@link #RTT_REFRESH_INTERVALS} intervals old, whatever the traffic; it changes nothing about
+ * liveness.
  */
 public final class Heartbeat {
+  /** A busy link gets a round-trip probe after this many intervals without a sample. */
+  public static final int RTT_REFRESH_INTERVALS = 4;
+
   /** What the heartbeat needs from the connection. */
   public interface Host {
     void sendPing(long nonce);
@@ -46,6 +54,8 @@ public final class Heartbeat {
   private boolean inboundSincePing;
   private long pingSentNanos;
   private long nonce;
+  /** Clock reading at the last round-trip sample, or at the link's start. */
+  private long lastSampleNanos;
   /** Last and smoothed round-trip times, 0 before the first sample. Survive reconnects. */
   private volatile long lastRttNanos;
   private volatile long smoothedRttNanos;
@@ -62,6 +72,7 @@ public final class Heartbeat {
     this.intervalNanos = intervalNanos;
     this.timeoutNanos = timeoutNanos;
     this.lastInboundNanos = clock.nanoTime();
+    this.lastSampleNanos = lastInboundNanos;
     this.pingOutstanding = false;
     this.running = true;
     timer.start(intervalNanos);
@@ -88,6 +99,7 @@ public final class Heartbeat {
     smoothed = smoothed == 0 ? rtt : smoothed + (rtt - smoothed) / 8;
     lastRttNanos = rtt;
     smoothedRttNanos = smoothed;
+    lastSampleNanos = clock.nanoTime();
     host.rttMeasured(rtt, smoothed);
   }
 
@@ -106,8 +118,9 @@ public final class Heartbeat {
       return;
     }
     long silent = now - lastInboundNanos;
-    if (silent < intervalNanos) {
-      timer.start(intervalNanos - silent);
+    long probeDue = lastSampleNanos + RTT_REFRESH_INTERVALS * intervalNanos;
+    if (silent < intervalNanos && now < probeDue) {
+      timer.start(Math.min(intervalNanos - silent, probeDue - now));
       return;
     }
     pingOutstanding = true;
