@@ -8,6 +8,7 @@ import dev.corridor.sample.proto.PriceAlert;
 import dev.corridor.sample.server.ServerConfig;
 import dev.corridor.sample.ticker.TickerClient;
 import dev.corridor.sample.ticker.TickerModel;
+import dev.corridor.sample.ticker.TickerSummary;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,7 +107,7 @@ class EndToEndChaosTest {
         default -> throw new AssertionError("unexpected outcome " + outcome + " for " + record);
       }
     }
-    TickerModel.Summary summary = model.summary();
+    TickerSummary summary = model.summary();
     assertThat(summary.appDuplicates()).as("duplicates seen by the application").isZero();
     assertThat(summary.appGaps()).as("gaps seen by the application").isZero();
     assertThat(summary.trades()).isPositive();

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The ticker without a full-screen terminal (output not a TTY, or {@code --plain}): one status line
- * per second, then the run's {@link TickerModel.Summary} as text or JSON.
+ * per second, then the run's {@link TickerSummary} as text or JSON.
  *
  * <pre>
  * CONNECTED  rtt 12ms  reconnects 0  msgs/s 120  outbox 0  |  AAPL 189.25  MSFT 410.10
@@ -84,9 +84,9 @@ public final class PlainReporter implements AutoCloseable {
     }
   }
 
-  /** Prints the summary: {@link TickerModel.Summary#toJson()} on one line, or its text block. */
+  /** Prints the summary: {@link TickerSummary#toJson()} on one line, or its text block. */
   public void printSummary(boolean json) {
-    TickerModel.Summary summary = model.summary();
+    TickerSummary summary = model.summary();
     synchronized (out) {
       if (json) out.println(summary.toJson());
       else out.print(summary.toText());

@@ -162,7 +162,7 @@ public final class Renderer {
 
   private static AttributedString healthLine(TickerModel.View v) {
     AttributedStringBuilder b = new AttributedStringBuilder();
-    TickerModel.Summary s = v.summary();
+    TickerSummary s = v.summary();
     b.append("app check ");
     if (s.ok()) {
       b.styled(UP, "ok");

@@ -135,22 +135,9 @@ public final class TickerClient implements AutoCloseable {
       if (started) throw new IllegalStateException("already started");
       started = true;
     }
-    client.subscribe(Topics.alertEvents(client.clientId()), new MessageListener() {
-      @Override
-      public void onMessage(Message message) {
-        onAlertMessage(message);
-      }
-
-      @Override
-      public void onDiscontinuity(Discontinuity discontinuity) {
-        model.onDiscontinuity(discontinuity);
-      }
-
-      @Override
-      public void onRejected(String errorCode, String message) {
-        model.onRejected(Topics.alertEvents(client.clientId()), errorCode);
-      }
-    }, SubscribeOptions.DEFAULT);
+    String alerts = Topics.alertEvents(client.clientId());
+    client.subscribe(alerts, listener(alerts, this::onAlertMessage, model::onDiscontinuity),
+        SubscribeOptions.DEFAULT);
     for (String symbol : symbols) addSymbol(symbol);
     client.connect();
     poller.scheduleAtFixedRate(this::refreshStats, 0, STATS_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
@@ -165,40 +152,13 @@ public final class TickerClient implements AutoCloseable {
     String sym = normalize(symbol);
     if (!model.addSymbol(sym)) return false;
     try {
-      Subscription quotes = client.subscribe(Topics.quotes(sym), new MessageListener() {
-        @Override
-        public void onMessage(Message message) {
-          onQuoteMessage(message);
-        }
-
-        @Override
-        public void onDiscontinuity(Discontinuity discontinuity) {
-          model.onDiscontinuity(discontinuity);
-        }
-
-        @Override
-        public void onRejected(String errorCode, String message) {
-          model.onRejected(Topics.quotes(sym), errorCode);
-        }
-      }, SubscribeOptions.LATEST);
+      Subscription quotes = client.subscribe(Topics.quotes(sym),
+          listener(Topics.quotes(sym), this::onQuoteMessage, model::onDiscontinuity), SubscribeOptions.LATEST);
       Subscription trades;
       try {
-        trades = client.subscribe(Topics.trades(sym), new MessageListener() {
-          @Override
-          public void onMessage(Message message) {
-            onTradeMessage(message);
-          }
-
-          @Override
-          public void onDiscontinuity(Discontinuity discontinuity) {
-            onTradeDiscontinuity(discontinuity);
-          }
-
-          @Override
-          public void onRejected(String errorCode, String message) {
-            model.onRejected(Topics.trades(sym), errorCode);
-          }
-        }, SubscribeOptions.DEFAULT);
+        trades = client.subscribe(Topics.trades(sym),
+            listener(Topics.trades(sym), this::onTradeMessage, this::onTradeDiscontinuity),
+            SubscribeOptions.DEFAULT);
       } catch (RuntimeException e) {
         quotes.unsubscribe();
         throw e;
@@ -209,6 +169,27 @@ public final class TickerClient implements AutoCloseable {
       model.removeSymbol(sym);
       throw e;
     }
+  }
+
+  /** A listener for {@code topic} that reports refusals to the model. */
+  private MessageListener listener(String topic, java.util.function.Consumer<Message> onMessage,
+      java.util.function.Consumer<Discontinuity> onDiscontinuity) {
+    return new MessageListener() {
+      @Override
+      public void onMessage(Message message) {
+        onMessage.accept(message);
+      }
+
+      @Override
+      public void onDiscontinuity(Discontinuity discontinuity) {
+        onDiscontinuity.accept(discontinuity);
+      }
+
+      @Override
+      public void onRejected(String errorCode, String message) {
+        model.onRejected(topic, errorCode);
+      }
+    };
   }
 
   /**

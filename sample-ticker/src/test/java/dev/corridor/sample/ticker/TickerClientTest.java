@@ -76,7 +76,7 @@ class TickerClientTest {
     assertThat(row("AAPL").lastMicros()).isEqualTo(m("189.5"));
     assertThat(row("AAPL").history()).containsExactly(m("189.25"), m("189.5"));
     assertThat(row("AAPL").trades()).isEqualTo(3);
-    TickerModel.Summary s = model.summary();
+    TickerSummary s = model.summary();
     assertThat(s.received()).isEqualTo(6);
     assertThat(s.replayed()).isEqualTo(2);
     assertThat(s.appDuplicates()).isEqualTo(1);

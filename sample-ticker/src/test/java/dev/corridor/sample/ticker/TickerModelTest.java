@@ -34,7 +34,7 @@ class TickerModelTest {
     model.addSymbol("AAPL");
     for (long seq = 100; seq <= 200; seq++) model.onTrade("AAPL", 3, seq, false);
 
-    TickerModel.Summary s = model.summary();
+    TickerSummary s = model.summary();
     assertThat(s.appDuplicates()).isZero();
     assertThat(s.appGaps()).isZero();
     assertThat(s.ok()).isTrue();
@@ -53,7 +53,7 @@ class TickerModelTest {
     model.onTrade("AAPL", 1, 8, false); // gap: 7 missing
     model.onTrade("AAPL", 1, 9, false);
 
-    TickerModel.Summary s = model.summary();
+    TickerSummary s = model.summary();
     assertThat(s.appDuplicates()).isEqualTo(2);
     assertThat(s.appGaps()).isEqualTo(1);
     assertThat(s.ok()).isFalse();
@@ -75,7 +75,7 @@ class TickerModelTest {
     model.onTrade("AAPL", 1, 21, false);
     model.onTrade("MSFT", 1, 3, false); // MSFT was not reset: a gap
 
-    TickerModel.Summary s = model.summary();
+    TickerSummary s = model.summary();
     assertThat(s.appGaps()).isEqualTo(1);
     assertThat(s.appDuplicates()).isZero();
     assertThat(s.discontinuities()).isEqualTo(1);
@@ -362,7 +362,7 @@ class TickerModelTest {
 
   @Test
   void summaryAsJsonAndText() {
-    TickerModel.Summary s = new TickerModel.Summary(1234, 1000, 4, 2, 332, 1, 3, 5, 4, 1, 0, 0, 0);
+    TickerSummary s = new TickerSummary(1234, 1000, 4, 2, 332, 1, 3, 5, 4, 1, 0, 0, 0);
     assertThat(s.toJson()).isEqualTo("{\"received\":1234,\"trades\":1000,\"duplicatesSuppressed\":4,"
         + "\"gapsReplayed\":2,\"replayed\":332,\"discontinuities\":1,\"reconnects\":3,\"alertsSent\":5,"
         + "\"alertsAcked\":4,\"alertsSuperseded\":1,\"alertsExpired\":0,\"appDuplicates\":0,"
@@ -377,7 +377,7 @@ class TickerModelTest {
         + "alerts                 sent 5, acked 4, superseded 1, expired 0\n"
         + "application saw        0 duplicates, 0 gaps (ok)\n");
 
-    TickerModel.Summary broken = new TickerModel.Summary(1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 1);
+    TickerSummary broken = new TickerSummary(1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 1);
     assertThat(broken.toJson()).endsWith(",\"appDuplicates\":2,\"appGaps\":1,\"ok\":false}");
     assertThat(broken.toText()).endsWith("application saw        2 duplicates, 1 gaps (BROKEN)\n");
   }
