@@ -69,7 +69,7 @@ class EndToEndChaosTest {
     Random random = new Random(seed);
     List<long[]> edits = new ArrayList<>();
     List<CompletableFuture<SendResult>> outcomes = new ArrayList<>();
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     int n = 0;
     while (System.nanoTime() < end) {
       for (int i = 0; i < 3; i++, n++) {
@@ -78,7 +78,7 @@ class EndToEndChaosTest {
         edits.add(new long[] {alert, threshold});
         outcomes.add(ticker.setAlert("a" + alert, "AAPL", PriceAlert.Direction.ABOVE, threshold));
       }
-      server.chaos().tick(); // more chaos than the once-a-second schedule alone
+      if (n % 45 == 0 && server.server().isRunning()) server.chaos().killNow(); // a hard drop every ~1.5 s
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
     }
     for (ChaosControl.Mode m : ChaosControl.Mode.values()) server.chaos().set(m, false);
@@ -112,6 +112,7 @@ class EndToEndChaosTest {
     assertThat(summary.appGaps()).as("gaps seen by the application").isZero();
     assertThat(summary.trades()).isPositive();
     assertThat(ticker.client().state()).isEqualTo(ConnectionState.CONNECTED);
+    assertThat(ticker.client().stats().reconnects()).as("the chaos really dropped the link").isGreaterThanOrEqualTo(3);
     System.out.printf("e2e chaos (seed %d): %d alert edits (%d acknowledged once, %d superseded), "
         + "%d reconnects, %d trades, %d duplicates suppressed, %d gaps replayed, %d discontinuities, "
         + "0 duplicates and 0 gaps seen by the application%n", seed, edits.size(), acked, superseded,
