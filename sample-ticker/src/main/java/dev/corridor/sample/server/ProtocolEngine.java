@@ -234,10 +234,7 @@ public final class ProtocolEngine {
       if (stalled) return;
       synchronized (lock) {
         if (closed) return;
-        if (!takeToken()) {
-          fail(4029, "rate limited; retry-after=1");
-          return;
-        }
+        boolean withinRate = takeToken();
         Envelope e;
         try {
           e = Envelope.parseFrom(bytes);
@@ -249,6 +246,17 @@ public final class ProtocolEngine {
         if (e.getProtocolVersion() != 1) {
           send(error(ErrorCode.ERROR_CODE_UNSUPPORTED_VERSION, "protocol version 1 only", false, 0));
           fail(1002, "unsupported version");
+          return;
+        }
+        if (!withinRate) {
+          if (e.hasPublish() && e.getPublish().getClientSequence() > 0 && session != null) {
+            // Refuse just this publish, retryably: the client keeps it and resends it later.
+            send(env().setError(Error.newBuilder().setCode(ErrorCode.ERROR_CODE_RATE_LIMITED)
+                .setMessage("over " + config.maxInboundPerSecond() + " messages/s").setRetryable(true)
+                .setRetryAfterMs(1_000).setClientSequence(e.getPublish().getClientSequence())).build());
+          } else {
+            fail(4029, "rate limited; retry-after=1");
+          }
           return;
         }
         if (session == null && !e.hasHello()) {
@@ -333,7 +341,8 @@ public final class ProtocolEngine {
           .setResumed(resumed)
           .setHeartbeatIntervalMs(config.heartbeatHintMillis())
           .setMaxMessageBytes(config.maxMessageBytes())
-          .setMaxInflight(1_000)
+          // Fewer than the rate limit's burst, so a reconnecting client's resend is never refused.
+          .setMaxInflight(Math.max(1, Math.min(1_000, config.maxInboundPerSecond())))
           .setLastClientSequence(seqs.cumulative)
           .setServerTimeMs(clock.getAsLong())).build());
       if (resumed) {

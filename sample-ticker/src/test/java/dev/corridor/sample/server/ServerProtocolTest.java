@@ -218,4 +218,22 @@ class ServerProtocolTest {
       assertThat(c.awaitClose()).isEqualTo(4008);
     }
   }
+
+  @Test
+  void refusesPublishesOverTheRateRetryablyInsteadOfClosing() throws Exception {
+    start(ServerConfig.defaults().withLimits(256 * 1024, 5, 20_000, 100));
+    try (RawClient c = new RawClient(server.url())) {
+      c.hello("c1");
+      for (int i = 1; i <= 30; i++) {
+        c.send(Envelope.newBuilder().setPublish(Publish.newBuilder().setClientSequence(i).setTopic("intents")
+            .setDelivery(DeliveryMode.DELIVERY_MODE_ACKNOWLEDGED)
+            .setPayload(dev.corridor.sample.proto.FocusIntent.newBuilder().setSymbol("AAPL").build().toByteString())));
+      }
+      var error = c.take(Envelope.KindCase.ERROR).getError();
+      assertThat(error.getCode()).isEqualTo(ErrorCode.ERROR_CODE_RATE_LIMITED);
+      assertThat(error.getRetryable()).isTrue();
+      assertThat(error.getRetryAfterMs()).isEqualTo(1_000);
+      assertThat(c.closedWith).isNotDone();
+    }
+  }
 }
