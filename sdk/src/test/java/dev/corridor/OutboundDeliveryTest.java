@@ -349,4 +349,26 @@ class OutboundDeliveryTest {
         .containsExactly(1L, 1L);
     assertThat(outcome(f)).isEqualTo(Outcome.ACKNOWLEDGED);
   }
+
+  @Test
+  void resendsAfterAReconnectWaitForAFullSocketQueueToo() {
+    h.start(h.builder().writeHighWater(4096));
+    h.states.skipTo(CONNECTED);
+    h.server.blackhole = true;
+    var a = h.client.send("t", bytes("a"));
+    var b = h.client.send("t", bytes("b"));
+    h.server.transport.last().failWithIo("drop");
+    h.server.blackhole = false;
+    h.server.transport.onOpen(socket -> {
+      socket.queuedBytes = 5000; // the new socket starts congested
+      h.server.accept(socket);
+    });
+    reconnect();
+    assertThat(h.server.accepted).isEmpty();
+    h.server.transport.last().queuedBytes = 0;
+    h.advance(5);
+    assertThat(h.server.accepted).extracting(p -> p.getPayload().toStringUtf8()).containsExactly("a", "b");
+    assertThat(outcome(a)).isEqualTo(Outcome.ACKNOWLEDGED);
+    assertThat(outcome(b)).isEqualTo(Outcome.ACKNOWLEDGED);
+  }
 }

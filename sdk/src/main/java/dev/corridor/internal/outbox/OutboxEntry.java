@@ -47,7 +47,7 @@ public final class OutboxEntry {
     this.deadlineNanos = deadlineNanos;
     this.deadlineMillis = deadlineMillis;
     this.handle = handle;
-    this.size = payload.length + topic.length() + (key == null ? 0 : key.length()) + OVERHEAD_BYTES;
+    this.size = payload.length + utf8Length(topic) + (key == null ? 0 : utf8Length(key)) + OVERHEAD_BYTES;
   }
 
   public long sequence() {
@@ -56,5 +56,28 @@ public final class OutboxEntry {
 
   public boolean isPending() {
     return state == PENDING;
+  }
+
+  public boolean isInFlight() {
+    return state == IN_FLIGHT;
+  }
+
+  /** Bytes of {@code s} in UTF-8, without encoding it. */
+  static int utf8Length(String s) {
+    int bytes = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        bytes++;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length()) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
   }
 }

@@ -57,6 +57,10 @@ public final class Publisher implements Outbox.Listener {
   private int maxInFlight;
   /** Largest message the server accepts, from its Welcome; 0 when unknown. */
   private int serverMaxMessageBytes;
+  /** In-flight messages to write again on this connection, in order, before anything new. */
+  private List<OutboxEntry> resends = java.util.Collections.emptyList();
+  /** How many of {@link #resends} have been written. */
+  private int resendIndex;
   /** Next client sequence to assign. */
   private long nextSequence = 1;
   /** Deadline the expiry timer is set for, or Long.MAX_VALUE. */
@@ -122,15 +126,15 @@ public final class Publisher implements Outbox.Listener {
       // A restarted client with the same id must not reuse sequences the server has seen.
       nextSequence = Math.max(nextSequence, serverLastSequence + 1);
     }
-    for (OutboxEntry e : outbox.inFlightForResend(clock.nanoTime())) {
-      if (!link.send(encode(e, e.sequence()))) break;
-    }
+    resends = outbox.inFlightForResend(clock.nanoTime());
+    resendIndex = 0;
     drain();
     publishSizes();
   }
 
   void onDisconnected() {
     link = null;
+    resends = java.util.Collections.emptyList();
     pressureTimer.cancel();
     retryTimer.cancel();
     retryLater.clear();
@@ -187,12 +191,15 @@ public final class Publisher implements Outbox.Listener {
     Link l = link;
     if (l == null) return;
     long now = clock.nanoTime();
+    // Resends first, in their original order, under the same socket backpressure.
+    while (resendIndex < resends.size()) {
+      if (aboveHighWater(l)) return;
+      OutboxEntry e = resends.get(resendIndex);
+      if (e.isInFlight() && !l.send(encode(e, e.sequence()))) return;
+      resendIndex++;
+    }
     while (outbox.inFlightCount() < maxInFlight) {
-      if (l.queuedBytes() > highWaterBytes) {
-        // OkHttp closes the socket if its queue passes 16 MiB; wait for it to drain instead.
-        if (!pressureTimer.isPending()) pressureTimer.start(PRESSURE_RECHECK_NANOS);
-        break;
-      }
+      if (aboveHighWater(l)) break;
       OutboxEntry e = outbox.peekSendable(now);
       if (e == null) break;
       long sequence = e.acknowledged ? nextSequence : 0;
@@ -208,6 +215,14 @@ public final class Publisher implements Outbox.Listener {
       outbox.written(e, sequence);
     }
     publishSizes();
+  }
+
+  /** True (and a recheck scheduled) while the socket's queue is above the high-water mark. */
+  private boolean aboveHighWater(Link l) {
+    if (l.queuedBytes() <= highWaterBytes) return false;
+    // OkHttp closes the socket if its queue passes 16 MiB; wait for it to drain instead.
+    if (!pressureTimer.isPending()) pressureTimer.start(PRESSURE_RECHECK_NANOS);
+    return true;
   }
 
   private byte[] encode(OutboxEntry e, long sequence) {
