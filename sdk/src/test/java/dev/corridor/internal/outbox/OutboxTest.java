@@ -49,6 +49,13 @@ class OutboxTest {
   }
 
   @Test
+  void sizeChargesTopicAndKeyInUtf8Bytes() {
+    OutboxEntry e = new OutboxEntry("prix.€", new byte[10], "clé-😀", Priority.NORMAL, true, Long.MAX_VALUE, 0, "x");
+    // "prix.€" = 5 + 3 bytes; "clé-😀" = 2 + 2 + 1 + 4 bytes.
+    assertThat(e.size).isEqualTo(10 + 8 + 9 + OutboxEntry.OVERHEAD_BYTES);
+  }
+
+  @Test
   void newerMessageWithTheSameKeySupersedesTheUnsentOne() {
     outbox.offer(entry("a1", "a", Priority.NORMAL, Long.MAX_VALUE), 0);
     outbox.offer(entry("b1", "b", Priority.NORMAL, Long.MAX_VALUE), 0);
