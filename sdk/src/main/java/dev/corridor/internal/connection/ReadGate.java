@@ -7,12 +7,17 @@ package dev.corridor.internal.connection;
  * being dropped. Thread-safe; the wait happens outside the serial context.
  */
 public final class ReadGate {
-  /** Number of subscriptions whose queue is full; reads wait while it is above zero. */
-  private int fullQueues;
-  private boolean open = true;
+  /** Number of subscriptions whose queue is full; reads wait while it is above zero. Written under the lock. */
+  private volatile int fullQueues;
+  private volatile boolean open = true;
 
   /** Called on the transport's reader thread before each inbound message. */
-  public synchronized void awaitReadable() {
+  public void awaitReadable() {
+    if (fullQueues == 0 || !open) return; // the common case: no lock on the inbound path
+    awaitSlow();
+  }
+
+  private synchronized void awaitSlow() {
     boolean interrupted = false;
     while (open && fullQueues > 0) {
       try {
