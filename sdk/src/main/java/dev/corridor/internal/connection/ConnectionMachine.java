@@ -21,7 +21,6 @@ import dev.corridor.internal.heartbeat.Heartbeat;
 import dev.corridor.internal.time.SerialContext;
 import dev.corridor.internal.time.SerialTimer;
 import dev.corridor.internal.transport.Transport;
-import dev.corridor.internal.transport.TransportListener;
 import dev.corridor.internal.transport.TransportRequest;
 import dev.corridor.internal.transport.TransportSocket;
 import java.util.LinkedHashMap;
