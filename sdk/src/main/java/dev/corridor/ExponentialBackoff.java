@@ -9,15 +9,16 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The n-th attempt of an outage (n = 0, 1, ...) waits a delay drawn uniformly from
  * {@code [d·(1 − jitter), d]}, where {@code d = min(cap, initial · multiplier^n)}. With the
- * defaults (1 s, ×2, 30 s cap, jitter 0.5, "equal jitter") the waits are drawn from [0.5, 1] s,
- * [1, 2] s, [2, 4] s ... up to [15, 30] s. See {@code docs/defaults.md} for the evidence.
+ * defaults (1 s, ×2, 30 s cap, jitter 0.8) the waits are drawn from [0.2, 1] s, [0.4, 2] s,
+ * [0.8, 4] s ... up to [6, 30] s: spread almost as widely as full jitter, yet never shorter than a
+ * fifth of the ceiling. See {@code docs/defaults.md} for the evidence.
  *
  * <p>An optional attempt budget makes the client jump to the cap once that many attempts of one
  * outage have failed: it then keeps retrying at the cap's cadence (jittered) instead of giving
  * up. Immutable; validated when built.
  */
 public final class ExponentialBackoff implements BackoffPolicy {
-  /** 1 s initial, ×2, 30 s cap, jitter 0.5, no budget. */
+  /** 1 s initial, ×2, 30 s cap, jitter 0.8, no budget. */
   public static final ExponentialBackoff DEFAULT = builder().build();
 
   private final long initialMillis;
@@ -86,7 +87,7 @@ public final class ExponentialBackoff implements BackoffPolicy {
         long ceiling = ceilingMillis(attempt);
         if (attempt < Integer.MAX_VALUE) attempt++;
         double r = random.nextDouble();
-        return (long) (ceiling * (1.0 - jitter * r));
+        return Math.round(ceiling * (1.0 - jitter * r));
       }
     };
   }
@@ -101,7 +102,7 @@ public final class ExponentialBackoff implements BackoffPolicy {
     private long initialMillis = 1_000;
     private double multiplier = 2.0;
     private long maxMillis = 30_000;
-    private double jitter = 0.5;
+    private double jitter = 0.8;
     private int attemptBudget;
 
     private Builder() {}
@@ -141,7 +142,7 @@ public final class ExponentialBackoff implements BackoffPolicy {
 
     /**
      * Fraction of the ceiling that is randomised, in [0, 1]. 0 disables jitter (not advised: clients
-     * reconnect in lock-step), 1 is "full jitter" (waits may be near zero). Default 0.5.
+     * reconnect in lock-step), 1 is "full jitter" (waits may be near zero). Default 0.8.
      */
     public Builder jitter(double jitter) {
       if (!(jitter >= 0.0 && jitter <= 1.0)) {

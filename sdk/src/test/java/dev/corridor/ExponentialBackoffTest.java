@@ -24,11 +24,17 @@ class ExponentialBackoffTest {
 
   @Test
   void jitterAppliesToFirstAttemptAndAtCap() {
-    // Random 1.0 (just under, in practice) takes the full jitter off: half of each ceiling.
+    // Random 1.0 (just under, in practice) takes the whole jitter off: a fifth of each ceiling.
     assertThat(delays(ExponentialBackoff.DEFAULT, 1.0, 7))
-        .containsExactly(500L, 1000L, 2000L, 4000L, 8000L, 15000L, 15000L);
-    assertThat(delays(ExponentialBackoff.DEFAULT, 0.5, 1)).containsExactly(750L);
-    assertThat(delays(ExponentialBackoff.DEFAULT, 0.5, 7).get(6)).isEqualTo(22500L);
+        .containsExactly(200L, 400L, 800L, 1600L, 3200L, 6000L, 6000L);
+    assertThat(delays(ExponentialBackoff.DEFAULT, 0.5, 1)).containsExactly(600L);
+    assertThat(delays(ExponentialBackoff.DEFAULT, 0.5, 7).get(6)).isEqualTo(18000L);
+  }
+
+  @Test
+  void equalJitterIsOneSettingAway() {
+    ExponentialBackoff equal = ExponentialBackoff.builder().jitter(0.5).build();
+    assertThat(delays(equal, 1.0, 7)).containsExactly(500L, 1000L, 2000L, 4000L, 8000L, 15000L, 15000L);
   }
 
   @Test

@@ -27,8 +27,8 @@ class ReconnectionTest {
     h.startConnected();
     h.server.transport.last().serverClose(1006, "");
     StateChange waiting = h.states.assertState(CONNECTED, WAITING_TO_RETRY, StateChange.Cause.CONNECTION_LOST);
-    assertThat(waiting.retryDelayMillis()).isEqualTo(750);
-    h.advanceExactly(750, WAITING_TO_RETRY);
+    assertThat(waiting.retryDelayMillis()).isEqualTo(600); // 1000 ms ceiling x (1 - 0.8 x 0.5)
+    h.advanceExactly(600, WAITING_TO_RETRY);
     h.states.assertState(WAITING_TO_RETRY, CONNECTING, StateChange.Cause.RETRY_TIMER);
     h.states.assertState(CONNECTING, CONNECTED);
     assertThat(h.server.transport.openCount()).isEqualTo(2);

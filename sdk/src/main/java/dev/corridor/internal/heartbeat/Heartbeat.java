@@ -93,6 +93,7 @@ public final class Heartbeat {
 
   public void onPong(long pongNonce) {
     if (!running || !pingOutstanding || pongNonce != nonce) return;
+    onInbound(); // a Pong is proof of life whichever way it was delivered
     long rtt = clock.nanoTime() - pingSentNanos;
     long smoothed = smoothedRttNanos;
     // The usual exponentially weighted average with gain 1/8 (as TCP's SRTT, RFC 6298).

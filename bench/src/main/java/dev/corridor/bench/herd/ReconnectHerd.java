@@ -1,0 +1,225 @@
+package dev.corridor.bench.herd;
+
+import dev.corridor.BackoffPolicy;
+import dev.corridor.ConnectionState;
+import dev.corridor.ErrorPolicy;
+import dev.corridor.EventListener;
+import dev.corridor.ExponentialBackoff;
+import dev.corridor.NetworkMonitor;
+import dev.corridor.RandomSource;
+import dev.corridor.TokenProvider;
+import dev.corridor.internal.connection.ConnectionControl;
+import dev.corridor.internal.connection.ConnectionMachine;
+import dev.corridor.internal.connection.ConnectionSettings;
+import dev.corridor.internal.connection.Counters;
+import dev.corridor.internal.connection.Link;
+import dev.corridor.internal.connection.ReadGate;
+import dev.corridor.internal.connection.SessionHandler;
+import dev.corridor.internal.time.SerialContext;
+import dev.corridor.internal.transport.Transport;
+import dev.corridor.internal.transport.TransportListener;
+import dev.corridor.internal.transport.TransportSocket;
+import dev.corridor.testing.FakeTime;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The reconnect herd in virtual time: N clients, each running the SDK's real connection machine
+ * (state machine, retry planner, backoff policy), all lose their connection at once when the server
+ * goes away, and the server refuses connections for a while. Counts every connection attempt in
+ * 100 ms buckets and reports the peak attempt rate after the server returns, the attempts per
+ * client and the time until 99 % of the clients are connected again.
+ *
+ * <p>Run: {@code java -cp bench/target/corridor-bench.jar dev.corridor.bench.herd.ReconnectHerd [N]}.
+ * Deterministic for a given N: every client's jitter comes from its own seeded random source.
+ */
+public final class ReconnectHerd {
+  /** Outcome of one simulated herd. */
+  public record Result(String policy, int clients, long downMillis, long[] attemptsPer100ms,
+      int peakPerSecondAfterReturn, double attemptsPerClient, long millisTo99Percent) {
+
+    /** Peak attempts in any one-second window after the server returned, as a share of N. */
+    public double peakShare() {
+      return (double) peakPerSecondAfterReturn / clients;
+    }
+  }
+
+  private static final long BUCKET_MILLIS = 100;
+
+  private ReconnectHerd() {}
+
+  /** A ±{@code spread} symmetric jitter around the exponential ceiling (the common textbook form). */
+  public static BackoffPolicy symmetricJitter(double spread) {
+    return random -> new BackoffPolicy.Backoff() {
+      private final BackoffPolicy.Backoff ceilings =
+          ExponentialBackoff.builder().jitter(0).build().newBackoff(() -> 0);
+
+      @Override
+      public long nextDelayMillis() {
+        long d = ceilings.nextDelayMillis();
+        return (long) (d * (1 - spread + 2 * spread * random.nextDouble()));
+      }
+    };
+  }
+
+  /**
+   * Simulates {@code clients} clients with {@code policy}: connected at t = 0, dropped at once, the
+   * server refusing connections for {@code downMillis}, then accepting all.
+   */
+  public static Result simulate(String name, BackoffPolicy policy, int clients, long downMillis,
+      long horizonMillis) {
+    FakeTime time = new FakeTime();
+    Server server = new Server(time);
+    long[] buckets = new long[(int) (horizonMillis / BUCKET_MILLIS) + 1];
+    List<ConnectionMachine> machines = new ArrayList<>(clients);
+    long[] connectedAt = new long[clients];
+    Arrays.fill(connectedAt, -1);
+    for (int i = 0; i < clients; i++) {
+      final int id = i;
+      Random random = new Random(1_000_003L * (i + 1));
+      EventListener events = new EventListener() {
+        @Override
+        public void attemptStarted(long attempt) {
+          long at = TimeUnit.NANOSECONDS.toMillis(time.nanoTime());
+          if (at < horizonMillis) buckets[(int) (at / BUCKET_MILLIS)]++;
+        }
+      };
+      Executor direct = Runnable::run;
+      RandomSource jitter = random::nextDouble;
+      ConnectionSettings settings = new ConnectionSettings("ws://herd.invalid/v1", "corridor.v1",
+          TokenProvider.NONE, direct, NetworkMonitor.ALWAYS_AVAILABLE, policy, ErrorPolicy.DEFAULT,
+          jitter, time, time, TimeUnit.SECONDS.toNanos(25), TimeUnit.SECONDS.toNanos(10),
+          TimeUnit.SECONDS.toNanos(15), TimeUnit.SECONDS.toNanos(5), TimeUnit.SECONDS.toNanos(30),
+          1 << 20, false);
+      SerialContext context = new SerialContext(error -> { throw new AssertionError(error); });
+      ConnectionMachine[] self = new ConnectionMachine[1];
+      ConnectionMachine machine = new ConnectionMachine(settings, context, server, events, change -> {
+        if (change.current() == ConnectionState.CONNECTED && time.nanoTime() > 0 && connectedAt[id] < 0) {
+          connectedAt[id] = TimeUnit.NANOSECONDS.toMillis(time.nanoTime());
+        }
+      }, new Counters(), new ReadGate());
+      self[0] = machine;
+      machine.attach(new WelcomingSession(() -> self[0]));
+      machines.add(machine);
+    }
+    // Everyone connects while the server is up, then the server goes away for downMillis.
+    for (ConnectionMachine m : machines) m.connect();
+    time.runDueTasks();
+    Arrays.fill(buckets, 0);
+    server.down(downMillis);
+    time.advanceBy(horizonMillis, TimeUnit.MILLISECONDS);
+
+    long totalAttempts = Arrays.stream(buckets).sum();
+    int firstAfter = (int) (downMillis / BUCKET_MILLIS);
+    int peak = 0;
+    for (int start = firstAfter; start + 10 <= buckets.length; start++) {
+      int sum = 0;
+      for (int b = start; b < start + 10; b++) sum += buckets[b];
+      peak = Math.max(peak, sum);
+    }
+    long[] times = Arrays.stream(connectedAt).filter(t -> t >= 0).sorted().toArray();
+    long to99 = times.length >= Math.ceil(clients * 0.99) ? times[(int) Math.ceil(clients * 0.99) - 1] : -1;
+    return new Result(name, clients, downMillis, buckets, peak, (double) totalAttempts / clients, to99);
+  }
+
+  /** The server side: refuses while down, otherwise accepts and welcomes. */
+  private static final class Server implements Transport {
+    private final FakeTime time;
+    private long downUntilNanos = -1;
+    private final List<TransportListener> open = new ArrayList<>();
+
+    Server(FakeTime time) {
+      this.time = time;
+    }
+
+    /** Drops every open connection now and refuses new ones for {@code millis}. */
+    void down(long millis) {
+      downUntilNanos = time.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+      List<TransportListener> dropped = new ArrayList<>(open);
+      open.clear();
+      for (TransportListener l : dropped) l.onFailure(new IOException("server restarting"), -1, null);
+    }
+
+    @Override
+    public TransportSocket open(dev.corridor.internal.transport.TransportRequest request, TransportListener listener) {
+      // Answer after 1 ms of virtual time, as a loopback connect would.
+      time.schedule(() -> {
+        if (time.nanoTime() < downUntilNanos) {
+          listener.onFailure(new IOException("connection refused"), -1, null);
+        } else {
+          open.add(listener);
+          listener.onOpen("corridor.v1", null);
+        }
+      }, 1, TimeUnit.MILLISECONDS);
+      return new TransportSocket() {
+        @Override
+        public boolean send(byte[] message) {
+          return true;
+        }
+
+        @Override
+        public long queuedBytes() {
+          return 0;
+        }
+
+        @Override
+        public void close(int code, String reason) {}
+
+        @Override
+        public void cancel() {}
+      };
+    }
+  }
+
+  /** Answers the Hello at once: the session layer's part of a handshake, nothing else. */
+  private static final class WelcomingSession implements SessionHandler {
+    private final java.util.function.Supplier<ConnectionControl> control;
+
+    WelcomingSession(java.util.function.Supplier<ConnectionControl> control) {
+      this.control = control;
+    }
+
+    @Override
+    public void onOpen(Link link) {
+      control.get().welcomed(0);
+    }
+
+    @Override
+    public void onMessage(byte[] message) {}
+
+    @Override
+    public void sendPing(long nonce) {
+      control.get().pongReceived(nonce); // a healthy server answers at once
+    }
+
+    @Override
+    public void onDisconnected() {}
+
+    @Override
+    public void onTerminated() {}
+  }
+
+  public static void main(String[] args) {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 2_000;
+    long down = 10_000;
+    long horizon = 120_000;
+    List<Result> results = List.of(
+        simulate("default (jitter 0.8)", ExponentialBackoff.DEFAULT, n, down, horizon),
+        simulate("equal jitter (0.5)", ExponentialBackoff.builder().jitter(0.5).build(), n, down, horizon),
+        simulate("full jitter", ExponentialBackoff.builder().jitter(1.0).build(), n, down, horizon),
+        simulate("+/-20 % jitter", symmetricJitter(0.2), n, down, horizon),
+        simulate("no jitter", ExponentialBackoff.builder().jitter(0).build(), n, down, horizon));
+    System.out.printf(Locale.ROOT, "Reconnect herd: %d clients, server down %d s (virtual time)%n", n, down / 1000);
+    System.out.printf(Locale.ROOT, "%-24s %14s %12s %18s%n", "policy", "peak/s after", "attempts", "99 % connected at");
+    for (Result r : results) {
+      System.out.printf(Locale.ROOT, "%-24s %7d (%3.0f%%) %12.2f %16.1f s%n", r.policy(),
+          r.peakPerSecondAfterReturn(), 100 * r.peakShare(), r.attemptsPerClient(), r.millisTo99Percent() / 1000.0);
+    }
+  }
+}
