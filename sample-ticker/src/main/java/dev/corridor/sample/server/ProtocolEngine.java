@@ -169,24 +169,6 @@ public final class ProtocolEngine {
     }
   }
 
-  /** Which client sequences a client id has settled: everything up to cumulative, plus a window. */
-  private static final class ClientSequences {
-    long cumulative;
-    final Set<Long> above = new java.util.HashSet<>();
-
-    /** Marks {@code seq} settled; false if it already was (a duplicate). */
-    boolean settle(long seq, int window) {
-      if (seq <= cumulative || !above.add(seq)) return false;
-      while (above.remove(cumulative + 1)) cumulative++;
-      if (above.size() > window) { // a hole that never fills: give up on it
-        long min = above.stream().mapToLong(Long::longValue).min().getAsLong();
-        cumulative = min - 1;
-        while (above.remove(cumulative + 1)) cumulative++;
-      }
-      return true;
-    }
-  }
-
   private static final class Subscription {
     final String topic;
     final boolean latest;
