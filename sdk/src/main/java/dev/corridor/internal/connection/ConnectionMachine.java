@@ -35,7 +35,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Threading: every field is owned by the client's {@link SerialContext}. Public entry points
  * ({@link #connect()}, {@link #close()} ...) and every callback from the transport, the token
  * executor, timers and the network monitor are re-posted into that context. Callbacks of an
- * older attempt are dropped in one place, {@link #ifCurrent}. State changes happen only in
+ * older attempt are dropped in one place, {@link #ifCurrent} (with an allocation-free twin for
+ * inbound messages, {@link #onMessageIfCurrent}). State changes happen only in
  * {@link #transition}, which enforces {@link Transitions}.
  */
 public final class ConnectionMachine implements ConnectionControl, Heartbeat.Host {
@@ -230,6 +231,16 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
       if (gen == generation) task.run();
     });
   }
+
+  /** {@code ifCurrent(gen, () -> onMessage(message))} without allocating, for once per message. */
+  void onMessageIfCurrent(long gen, byte[] message) {
+    context.execute(gen, message, inbound);
+  }
+
+  /** The body of {@link #onMessageIfCurrent}, allocated once. */
+  private final SerialContext.TaskWithArgument<byte[]> inbound = (gen, message) -> {
+    if (gen == generation) onMessage(message);
+  };
 
   private void onHandshakeTimeout() {
     long millis = TimeUnit.NANOSECONDS.toMillis(settings.handshakeTimeoutNanos);

@@ -30,7 +30,7 @@ final class SocketListener implements TransportListener {
   public void onMessage(byte[] message) {
     // Backpressure: on the transport's reader thread, outside the serial context.
     readGate.awaitReadable();
-    machine.ifCurrent(gen, () -> machine.onMessage(message));
+    machine.onMessageIfCurrent(gen, message);
   }
 
   @Override

@@ -28,11 +28,55 @@ public final class SerialContext implements Executor {
     this.handler = handler;
   }
 
+  /** A task with its arguments passed separately, so that submitting it need not allocate. */
+  public interface TaskWithArgument<T> {
+    void run(long tag, T argument);
+  }
+
   /** Queues {@code task} and drains the queue if no other thread is draining. */
   @Override
   public void execute(Runnable task) {
+    // Fast path, the common case on the inbound path: nobody is draining and nothing is queued, so
+    // the task can run at once, in order, without a queue node.
+    if (enterIfIdle()) {
+      try {
+        task.run();
+      } catch (Throwable t) {
+        handler.uncaught(t);
+      }
+      exit();
+      return;
+    }
     queue.add(task);
     drain();
+  }
+
+  /**
+   * As {@code execute(() -> task.run(tag, argument))}, without allocating when the context is idle:
+   * for the inbound path, which runs once per message.
+   */
+  public <T> void execute(long tag, T argument, TaskWithArgument<T> task) {
+    if (enterIfIdle()) {
+      try {
+        task.run(tag, argument);
+      } catch (Throwable t) {
+        handler.uncaught(t);
+      }
+      exit();
+      return;
+    }
+    queue.add(() -> task.run(tag, argument));
+    drain();
+  }
+
+  private boolean enterIfIdle() {
+    return queue.isEmpty() && drainingThread.compareAndSet(null, Thread.currentThread());
+  }
+
+  /** Leaves after running a task inline, then runs whatever was queued meanwhile. */
+  private void exit() {
+    drainingThread.set(null);
+    if (!queue.isEmpty()) drain();
   }
 
   private void drain() {
