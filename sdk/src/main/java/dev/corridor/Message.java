@@ -1,22 +1,46 @@
 package dev.corridor;
 
-/** One delivery on a subscribed topic. Immutable; the payload array is the receiver's to keep. */
+import com.google.protobuf.ByteString;
+import dev.corridor.internal.MessageAccess;
+import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One delivery on a subscribed topic. Immutable and safe to hand to other threads.
+ *
+ * <p>The payload is kept as it came off the wire and copied only when asked for:
+ * {@link #payload()} makes (once) an array that is the receiver's to keep, while
+ * {@link #payloadSize()} and {@link #payloadBuffer()} read it without copying.
+ */
 public final class Message {
+  static {
+    MessageAccess.install(Message::new);
+  }
+
   private final String topic;
   private final long epoch;
   private final long sequence;
   private final String key;
-  private final byte[] payload;
+  /** The payload as received; never modified. */
+  private final ByteString wire;
+  /** The array {@link #payload()} returned, made on its first call; racy but idempotent. */
+  private volatile byte @Nullable [] array;
   private final long timestampMillis;
   private final boolean replay;
 
   public Message(String topic, long epoch, long sequence, String key, byte[] payload,
       long timestampMillis, boolean replay) {
+    this(topic, epoch, sequence, key, ByteString.copyFrom(payload), timestampMillis, replay);
+    this.array = payload;
+  }
+
+  private Message(String topic, long epoch, long sequence, String key, ByteString payload,
+      long timestampMillis, boolean replay) {
     this.topic = topic;
     this.epoch = epoch;
     this.sequence = sequence;
     this.key = key;
-    this.payload = payload;
+    this.wire = payload;
     this.timestampMillis = timestampMillis;
     this.replay = replay;
   }
@@ -40,8 +64,31 @@ public final class Message {
     return key;
   }
 
+  /**
+   * The payload. The first call copies it into a new array, which later calls return again; the
+   * array is the receiver's to keep (and to modify, which later calls then see).
+   */
   public byte[] payload() {
-    return payload;
+    byte[] a = array;
+    if (a == null) {
+      a = wire.toByteArray();
+      array = a;
+    }
+    return a;
+  }
+
+  /** The payload's length in bytes, without copying it. */
+  public int payloadSize() {
+    return wire.size();
+  }
+
+  /**
+   * The payload as a read-only buffer over the received bytes, without copying them: for parsing
+   * the payload in place (e.g. with a protobuf or JSON parser that reads a {@link ByteBuffer}).
+   * Each call returns a new buffer positioned at the payload's first byte.
+   */
+  public ByteBuffer payloadBuffer() {
+    return wire.asReadOnlyByteBuffer();
   }
 
   /** When the server produced it, ms since the Unix epoch. */
@@ -57,6 +104,6 @@ public final class Message {
   @Override
   public String toString() {
     return "Message{" + topic + " " + epoch + ":" + sequence + (key.isEmpty() ? "" : " key=" + key)
-        + ", " + payload.length + " bytes" + (replay ? ", replay" : "") + "}";
+        + ", " + wire.size() + " bytes" + (replay ? ", replay" : "") + "}";
   }
 }

@@ -3,11 +3,11 @@ package dev.corridor.internal.session;
 import dev.corridor.Clock;
 import dev.corridor.Discontinuity;
 import dev.corridor.EventListener;
-import dev.corridor.Message;
 import dev.corridor.MessageListener;
 import dev.corridor.Scheduler;
 import dev.corridor.SubscribeOptions;
 import dev.corridor.Subscription;
+import dev.corridor.internal.MessageAccess;
 import dev.corridor.internal.codec.EnvelopeCodec;
 import dev.corridor.internal.connection.Counters;
 import dev.corridor.internal.connection.Link;
@@ -41,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Subscriptions {
   /** A cumulative DeliverAck is sent after this many deliveries ... */
-  public static final int ACK_EVERY = 64;
+  public static final int ACK_EVERY = 512;
   /** ... or this long after the first unacknowledged one, whichever comes first. */
   public static final long ACK_DELAY_MILLIS = 200;
   /** How long a requested replay may take before the gap is reported as a discontinuity. */
@@ -59,6 +59,8 @@ public final class Subscriptions {
 
   // Owned by the serial context.
   private final Map<String, InboundStream> streams = new LinkedHashMap<>();
+  /** The stream of the last delivery, to skip the map for runs of one topic; null when {@code streams} changed. */
+  private @Nullable InboundStream lastDelivered;
   /** Topics unsubscribed while disconnected, to unsubscribe on a resumed session. */
   private final Set<String> pendingUnsubscribes = new HashSet<>();
   private @Nullable Link link;
@@ -91,6 +93,7 @@ public final class Subscriptions {
         return;
       }
       streams.put(topic, stream);
+      lastDelivered = null;
       pendingUnsubscribes.remove(topic);
       if (link != null) sendSubscribe(stream);
     });
@@ -105,6 +108,7 @@ public final class Subscriptions {
       if (stream.replayTimer != null) stream.replayTimer.cancel();
       if (streams.get(stream.topic) != stream) return; // already replaced by a new subscription
       streams.remove(stream.topic);
+      lastDelivered = null;
       Link l = link;
       if (l != null) {
         l.send(EnvelopeCodec.encode(EnvelopeCodec.envelope()
@@ -156,8 +160,13 @@ public final class Subscriptions {
   }
 
   void onDeliver(Deliver d) {
-    InboundStream s = streams.get(d.getTopic());
-    if (s == null) return; // unsubscribed; the server has not caught up yet
+    String topic = d.getTopic();
+    InboundStream s = lastDelivered;
+    if (s == null || !s.topic.equals(topic)) {
+      s = streams.get(topic);
+      if (s == null) return; // unsubscribed; the server has not caught up yet
+      lastDelivered = s;
+    }
     if (d.getReplay()) counters.messagesReplayed++;
     if (s.positioned && d.getEpoch() != s.epoch()) {
       if (!s.reliable()) {
@@ -181,8 +190,8 @@ public final class Subscriptions {
     }
     s.awaitingReplay = false;
     if (s.replayTimer != null) s.replayTimer.cancel();
-    s.deliver(new Message(d.getTopic(), d.getEpoch(), d.getSequence(), d.getKey(),
-        d.getPayload().toByteArray(), d.getTimestampMs(), d.getReplay()));
+    s.deliver(MessageAccess.create(d.getTopic(), d.getEpoch(), d.getSequence(), d.getKey(),
+        d.getPayload(), d.getTimestampMs(), d.getReplay()));
     if (s.reliable()) {
       if (s.unacked >= ACK_EVERY) {
         sendAcks();
@@ -219,6 +228,7 @@ public final class Subscriptions {
       if (s.replayTimer != null) s.replayTimer.cancel();
     }
     streams.clear();
+    lastDelivered = null;
     gate.openForever();
   }
 
