@@ -4,6 +4,7 @@ import static dev.corridor.ConnectionState.CONNECTED;
 import static dev.corridor.ConnectionState.WAITING_TO_RETRY;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.corridor.internal.session.Subscriptions;
 import dev.corridor.proto.v1.Deliver;
 import dev.corridor.proto.v1.Envelope;
 import java.util.ArrayList;
@@ -64,14 +65,16 @@ class InboundDeliveryTest {
   void subscriptionDeliversInOrderAndAcknowledgesInBatches() {
     h.startConnected();
     Subscription sub = h.client.subscribe("AAPL", app);
-    publish("AAPL", 70);
-    assertThat(app.sequences).hasSize(70).isSorted();
-    assertThat(acks("AAPL")).containsExactly(64L); // after 64 deliveries
+    int n = Subscriptions.ACK_EVERY + 6;
+    publish("AAPL", n);
+    assertThat(app.sequences).hasSize(n).isSorted();
+    long every = Subscriptions.ACK_EVERY;
+    assertThat(acks("AAPL")).containsExactly(every); // after ACK_EVERY deliveries
     h.advance(199);
-    assertThat(acks("AAPL")).containsExactly(64L);
+    assertThat(acks("AAPL")).containsExactly(every);
     h.advance(1); // and 200 ms after the first unacknowledged one
-    assertThat(acks("AAPL")).containsExactly(64L, 70L);
-    assertThat(sub.lastSequence()).isEqualTo(70);
+    assertThat(acks("AAPL")).containsExactly(every, (long) n);
+    assertThat(sub.lastSequence()).isEqualTo(n);
     assertThat(sub.epoch()).isEqualTo(1);
   }
 
