@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import dev.corridor.internal.time.SerialContext;
 import dev.corridor.internal.time.SerialExecutor;
 import dev.corridor.internal.time.SystemScheduler;
+import dev.corridor.internal.transport.DefaultOkHttp;
 import dev.corridor.internal.transport.OkHttpTransport;
 import dev.corridor.internal.transport.Transport;
 import java.net.URI;
@@ -362,8 +363,12 @@ public final class CorridorClient {
 
     /**
      * The OkHttp client to derive sockets from, to share its connection pool, dispatcher, DNS, TLS
-     * and proxy settings. Default: one client shared by all Corridor clients. Its ping interval is
-     * ignored (the heartbeat replaces it).
+     * and proxy settings. Its ping interval is ignored (the heartbeat replaces it); everything else
+     * applies as set, so consider what the default sets: one client shared by all Corridor
+     * clients, with no read or write timeout (the heartbeat detects dead links), {@code
+     * TCP_NODELAY}, and no dispatcher limit. OkHttp counts each open WebSocket as a running call of
+     * the dispatcher for as long as it is open, so a client whose dispatcher allows 64 calls (the
+     * default) can hold at most 64 open sockets, Corridor's included.
      */
     public Builder okHttpClient(OkHttpClient client) {
       this.okHttpClient = requireNonNull(client, "client");
@@ -591,7 +596,7 @@ public final class CorridorClient {
     public CorridorClient build() {
       Transport t = transport;
       if (t == null) {
-        OkHttpClient base = okHttpClient != null ? okHttpClient : SharedOkHttp.CLIENT;
+        OkHttpClient base = okHttpClient != null ? okHttpClient : DefaultOkHttp.client();
         t = new OkHttpTransport(base, compression);
       }
       return new CorridorClient(this, t);
@@ -605,7 +610,4 @@ public final class CorridorClient {
     }
   }
 
-  private static final class SharedOkHttp {
-    static final OkHttpClient CLIENT = new OkHttpClient();
-  }
 }
