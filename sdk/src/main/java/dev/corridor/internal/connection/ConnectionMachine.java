@@ -17,6 +17,7 @@ import dev.corridor.EventListener;
 import dev.corridor.NetworkMonitor;
 import dev.corridor.StateChange;
 import dev.corridor.StateChange.Cause;
+import dev.corridor.TokenProvider;
 import dev.corridor.internal.heartbeat.Heartbeat;
 import dev.corridor.internal.time.SerialContext;
 import dev.corridor.internal.time.SerialTimer;
@@ -187,6 +188,10 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     events.attemptStarted(planner.attemptStarted());
     handshakeTimer.start(settings.handshakeTimeoutNanos);
     final boolean forceRefresh = planner.takeRefreshToken();
+    if (settings.tokenProvider == TokenProvider.NONE) {
+      openSocket(gen, null); // nothing to fetch: spare the attempt a round trip through the token executor
+      return;
+    }
     settings.tokenExecutor.execute(() -> {
       String token;
       try {
