@@ -1,6 +1,7 @@
 package dev.corridor;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.corridor.internal.MessageAccess;
 import java.nio.ByteBuffer;
 import org.jspecify.annotations.Nullable;
@@ -23,14 +24,18 @@ public final class Message {
   private final String key;
   /** The payload as received; never modified. */
   private final ByteString wire;
-  /** The array {@link #payload()} returned, made on its first call; racy but idempotent. */
+  /** The array {@link #payload()} returns: given, or copied on its first call (under this object's lock). */
   private volatile byte @Nullable [] array;
   private final long timestampMillis;
   private final boolean replay;
 
+  /**
+   * A message around {@code payload}, which is not copied: {@link #payload()} returns this very
+   * array (for tests and for applications that build messages themselves).
+   */
   public Message(String topic, long epoch, long sequence, String key, byte[] payload,
       long timestampMillis, boolean replay) {
-    this(topic, epoch, sequence, key, ByteString.copyFrom(payload), timestampMillis, replay);
+    this(topic, epoch, sequence, key, UnsafeByteOperations.unsafeWrap(payload), timestampMillis, replay);
     this.array = payload;
   }
 
@@ -65,14 +70,20 @@ public final class Message {
   }
 
   /**
-   * The payload. The first call copies it into a new array, which later calls return again; the
-   * array is the receiver's to keep (and to modify, which later calls then see).
+   * The payload as an array. For a received message the first call copies it, and every call, from
+   * any thread, returns that same array; it is the receiver's to keep (and to modify, which later
+   * calls then see, while {@link #payloadBuffer()} keeps showing the bytes as received).
    */
   public byte[] payload() {
     byte[] a = array;
     if (a == null) {
-      a = wire.toByteArray();
-      array = a;
+      synchronized (this) {
+        a = array;
+        if (a == null) {
+          a = wire.toByteArray();
+          array = a;
+        }
+      }
     }
     return a;
   }

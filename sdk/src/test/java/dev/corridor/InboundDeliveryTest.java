@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class InboundDeliveryTest {
   private final Harness h = new Harness();
@@ -244,6 +245,7 @@ class InboundDeliveryTest {
   }
 
   @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS) // a broken drain would otherwise hang the suite
   void aFullReliableQueueHoldsSocketReadsInsteadOfDropping() throws Exception {
     BlockingQueue<Runnable> listenerTasks = new ArrayBlockingQueue<>(10_000);
     h.startConnected();

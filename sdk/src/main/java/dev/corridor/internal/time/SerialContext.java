@@ -43,8 +43,9 @@ public final class SerialContext implements Executor {
         task.run();
       } catch (Throwable t) {
         handler.uncaught(t);
+      } finally {
+        exit(); // even if the handler throws: the context must never stay owned
       }
-      exit();
       return;
     }
     queue.add(task);
@@ -61,8 +62,9 @@ public final class SerialContext implements Executor {
         task.run(tag, argument);
       } catch (Throwable t) {
         handler.uncaught(t);
+      } finally {
+        exit(); // even if the handler throws: the context must never stay owned
       }
-      exit();
       return;
     }
     queue.add(() -> task.run(tag, argument));
