@@ -28,21 +28,28 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Requests {
   private final Clock clock;
-  private final Scheduler scheduler;
   private final SerialContext context;
   private final Executor callbacks;
 
   // Owned by the serial context.
   private final Map<Long, Pending> pending = new LinkedHashMap<>();
+  /**
+   * One timer for all timeouts, armed for the earliest deadline it knows of. A request that ends
+   * early leaves it armed (it then finds nothing due and re-arms), so a stream of requests costs
+   * the scheduler one task per timeout period instead of a schedule and a cancel per request.
+   */
+  private final SerialTimer sweep;
+  /** When {@link #sweep} fires, or Long.MAX_VALUE when it is idle. */
+  private long sweepAtNanos = Long.MAX_VALUE;
   private @Nullable Link link;
   private long nextId = 1;
   private volatile boolean terminated;
 
   public Requests(Clock clock, Scheduler scheduler, SerialContext context, Executor callbacks) {
     this.clock = clock;
-    this.scheduler = scheduler;
     this.context = context;
     this.callbacks = callbacks;
+    this.sweep = new SerialTimer(scheduler, context, this::expire);
   }
 
   public CompletableFuture<Response> request(String method, byte[] payload, RequestOptions options) {
@@ -52,17 +59,36 @@ public final class Requests {
         fail(future, RequestException.Kind.CLOSED, "client is closed");
         return;
       }
-      Pending p = new Pending(nextId++, method, payload, options, future);
+      long deadline = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.timeoutMillis());
+      Pending p = new Pending(nextId++, method, payload, options, future, deadline);
       pending.put(p.id, p);
-      p.timer = new SerialTimer(scheduler, context, () -> {
-        if (pending.remove(p.id) != null) {
-          fail(p.future, RequestException.Kind.TIMEOUT, "no response within " + options.timeoutMillis() + " ms");
-        }
-      });
-      p.timer.start(TimeUnit.MILLISECONDS.toNanos(options.timeoutMillis()));
+      if (sweepAtNanos == Long.MAX_VALUE || deadline - sweepAtNanos < 0) armSweep(deadline);
       if (link != null) send(p);
     });
     return future;
+  }
+
+  /** Fails the requests that are due, then re-arms for the earliest deadline left. */
+  private void expire() {
+    sweepAtNanos = Long.MAX_VALUE;
+    long now = clock.nanoTime();
+    long next = Long.MAX_VALUE;
+    Iterator<Pending> it = pending.values().iterator();
+    while (it.hasNext()) {
+      Pending p = it.next();
+      if (p.deadlineNanos - now <= 0) {
+        it.remove();
+        fail(p.future, RequestException.Kind.TIMEOUT, "no response within " + p.options.timeoutMillis() + " ms");
+      } else if (next == Long.MAX_VALUE || p.deadlineNanos - next < 0) {
+        next = p.deadlineNanos;
+      }
+    }
+    if (next != Long.MAX_VALUE) armSweep(next);
+  }
+
+  private void armSweep(long atNanos) {
+    sweepAtNanos = atNanos;
+    sweep.start(atNanos - clock.nanoTime());
   }
 
   void onConnected(Link link) {
@@ -82,7 +108,6 @@ public final class Requests {
         p.sent = false; // sent again on the next connection
       } else {
         it.remove();
-        p.timer.cancel();
         fail(p.future, RequestException.Kind.DISCONNECTED, "connection lost after the request was sent");
       }
     }
@@ -91,7 +116,6 @@ public final class Requests {
   void onResponse(dev.corridor.proto.v1.Response r) {
     Pending p = pending.remove(r.getRequestId());
     if (p == null) return; // timed out already, or not ours
-    p.timer.cancel();
     Response response = new Response(status(r.getStatus()), r.getPayload().toByteArray(), r.getMessage());
     callbacks.execute(() -> p.future.complete(response));
   }
@@ -99,15 +123,15 @@ public final class Requests {
   void onRejected(long requestId, String code, String message) {
     Pending p = pending.remove(requestId);
     if (p == null) return;
-    p.timer.cancel();
     fail(p.future, RequestException.Kind.REJECTED, code + (message.isEmpty() ? "" : ": " + message));
   }
 
   void terminate() {
     terminated = true;
     link = null;
+    sweep.cancel();
+    sweepAtNanos = Long.MAX_VALUE;
     for (Pending p : pending.values()) {
-      p.timer.cancel();
       fail(p.future, RequestException.Kind.CLOSED, "client is closed");
     }
     pending.clear();
@@ -153,13 +177,15 @@ public final class Requests {
     final byte[] payload;
     final RequestOptions options;
     final CompletableFuture<Response> future;
-    /** Set right after construction, in the serial context. */
-    SerialTimer timer;
+    /** When it times out, in {@link Clock#nanoTime()} terms. */
+    final long deadlineNanos;
     /** Written on the current connection. */
     boolean sent;
 
-    Pending(long id, String method, byte[] payload, RequestOptions options, CompletableFuture<Response> future) {
+    Pending(long id, String method, byte[] payload, RequestOptions options, CompletableFuture<Response> future,
+        long deadlineNanos) {
       this.id = id;
+      this.deadlineNanos = deadlineNanos;
       this.method = method;
       this.payload = payload;
       this.options = options;
