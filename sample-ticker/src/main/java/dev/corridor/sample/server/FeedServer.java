@@ -43,6 +43,9 @@ public final class FeedServer implements AutoCloseable {
     connector.setHost(config.host());
     connector.setPort(port);
     connector.setReuseAddress(true);
+    // Jetty's default (0) leaves the JDK's backlog of 50: a herd of reconnecting clients overflows
+    // it, and each dropped SYN is retried a second later (seen in the real-socket herd benchmark).
+    connector.setAcceptQueueSize(1024);
     s.addConnector(connector);
     s.setHandler(WebSocketUpgradeHandler.from(s, container -> {
       container.setMaxBinaryMessageSize(config.maxMessageBytes());
