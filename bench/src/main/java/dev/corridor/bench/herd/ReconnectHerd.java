@@ -69,8 +69,8 @@ public final class ReconnectHerd {
   }
 
   /**
-   * Simulates {@code clients} clients with {@code policy}: connected at t = 0, dropped at once, the
-   * server refusing connections for {@code downMillis}, then accepting all.
+   * Simulates {@code clients} clients with {@code policy}: all connected, then dropped at once
+   * (t = 0), the server refusing connections for {@code downMillis}, then accepting all.
    */
   public static Result simulate(String name, BackoffPolicy policy, int clients, long downMillis,
       long horizonMillis) {
@@ -80,13 +80,15 @@ public final class ReconnectHerd {
     List<ConnectionMachine> machines = new ArrayList<>(clients);
     long[] connectedAt = new long[clients];
     Arrays.fill(connectedAt, -1);
+    long[] dropNanos = {-1}; // the origin of every figure; -1 until the drop
     for (int i = 0; i < clients; i++) {
       final int id = i;
       Random random = new Random(1_000_003L * (i + 1));
       EventListener events = new EventListener() {
         @Override
         public void attemptStarted(long attempt) {
-          long at = TimeUnit.NANOSECONDS.toMillis(time.nanoTime());
+          if (dropNanos[0] < 0) return;
+          long at = TimeUnit.NANOSECONDS.toMillis(time.nanoTime() - dropNanos[0]);
           if (at < horizonMillis) buckets[(int) (at / BUCKET_MILLIS)]++;
         }
       };
@@ -100,32 +102,73 @@ public final class ReconnectHerd {
       SerialContext context = new SerialContext(error -> { throw new AssertionError(error); });
       ConnectionMachine[] self = new ConnectionMachine[1];
       ConnectionMachine machine = new ConnectionMachine(settings, context, server, events, change -> {
-        if (change.current() == ConnectionState.CONNECTED && time.nanoTime() > 0 && connectedAt[id] < 0) {
-          connectedAt[id] = TimeUnit.NANOSECONDS.toMillis(time.nanoTime());
+        if (change.current() == ConnectionState.CONNECTED && dropNanos[0] >= 0 && connectedAt[id] < 0) {
+          connectedAt[id] = TimeUnit.NANOSECONDS.toMillis(time.nanoTime() - dropNanos[0]);
         }
       }, new Counters(), new ReadGate());
       self[0] = machine;
       machine.attach(new WelcomingSession(() -> self[0]));
       machines.add(machine);
     }
-    // Everyone connects while the server is up, then the server goes away for downMillis.
+    // Everyone connects while the server is up (a loopback connect takes 1 ms here), then the
+    // server goes away for downMillis.
     for (ConnectionMachine m : machines) m.connect();
-    time.runDueTasks();
-    Arrays.fill(buckets, 0);
+    time.advanceBy(1, TimeUnit.MILLISECONDS);
+    for (ConnectionMachine m : machines) {
+      if (m.state() != ConnectionState.CONNECTED) throw new IllegalStateException("not connected: " + m.state());
+    }
+    dropNanos[0] = time.nanoTime();
     server.down(downMillis);
     time.advanceBy(horizonMillis, TimeUnit.MILLISECONDS);
+    return summarize(name, clients, downMillis, buckets, connectedAt);
+  }
 
+  /**
+   * The figures of a herd, real or simulated, from the attempts per 100 ms bucket and each
+   * client's reconnection time (-1: never), both measured from the drop: the peak attempts in any
+   * ten consecutive buckets from the one in which the server returned, the attempts per client,
+   * and the time by which 99 % of the clients were connected again (-1: never).
+   */
+  public static Result summarize(String name, int clients, long returnedMillis, long[] buckets,
+      long[] connectedAtMillis) {
     long totalAttempts = Arrays.stream(buckets).sum();
-    int firstAfter = (int) (downMillis / BUCKET_MILLIS);
+    int firstAfter = (int) (returnedMillis / BUCKET_MILLIS);
     int peak = 0;
     for (int start = firstAfter; start + 10 <= buckets.length; start++) {
       int sum = 0;
       for (int b = start; b < start + 10; b++) sum += buckets[b];
       peak = Math.max(peak, sum);
     }
-    long[] times = Arrays.stream(connectedAt).filter(t -> t >= 0).sorted().toArray();
-    long to99 = times.length >= Math.ceil(clients * 0.99) ? times[(int) Math.ceil(clients * 0.99) - 1] : -1;
-    return new Result(name, clients, downMillis, buckets, peak, (double) totalAttempts / clients, to99);
+    long[] times = Arrays.stream(connectedAtMillis).filter(t -> t >= 0).sorted().toArray();
+    int rank = (int) Math.ceil(clients * 0.99);
+    long to99 = times.length >= rank ? times[rank - 1] : -1;
+    return new Result(name, clients, returnedMillis, buckets, peak, (double) totalAttempts / clients, to99);
+  }
+
+  /** The table header for {@link #print}. */
+  public static void printHeader(String title) {
+    System.out.println(title);
+    System.out.printf(Locale.ROOT, "%-24s %14s %12s %18s%n", "policy", "peak/s after", "attempts", "99 % connected at");
+  }
+
+  /** One line per result; "not reached" when fewer than 99 % came back. */
+  public static void print(Result r) {
+    String to99 = r.millisTo99Percent() < 0 ? "not reached"
+        : String.format(Locale.ROOT, "%.1f s", r.millisTo99Percent() / 1000.0);
+    System.out.printf(Locale.ROOT, "%-24s %7d (%3.0f%%) %12.2f %18s%n", r.policy(),
+        r.peakPerSecondAfterReturn(), 100 * r.peakShare(), r.attemptsPerClient(), to99);
+  }
+
+  /** The default policy and the baselines the report compares it with. */
+  public static List<Result> simulateAll(int clients) {
+    long down = 10_000;
+    long horizon = 120_000;
+    return List.of(
+        simulate("default (jitter 0.8)", ExponentialBackoff.DEFAULT, clients, down, horizon),
+        simulate("equal jitter (0.5)", ExponentialBackoff.builder().jitter(0.5).build(), clients, down, horizon),
+        simulate("full jitter", ExponentialBackoff.builder().jitter(1.0).build(), clients, down, horizon),
+        simulate("+/-20 % jitter", symmetricJitter(0.2), clients, down, horizon),
+        simulate("no jitter", ExponentialBackoff.builder().jitter(0).build(), clients, down, horizon));
   }
 
   /** The server side: refuses while down, otherwise accepts and welcomes. */
@@ -207,19 +250,7 @@ public final class ReconnectHerd {
 
   public static void main(String[] args) {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 2_000;
-    long down = 10_000;
-    long horizon = 120_000;
-    List<Result> results = List.of(
-        simulate("default (jitter 0.8)", ExponentialBackoff.DEFAULT, n, down, horizon),
-        simulate("equal jitter (0.5)", ExponentialBackoff.builder().jitter(0.5).build(), n, down, horizon),
-        simulate("full jitter", ExponentialBackoff.builder().jitter(1.0).build(), n, down, horizon),
-        simulate("+/-20 % jitter", symmetricJitter(0.2), n, down, horizon),
-        simulate("no jitter", ExponentialBackoff.builder().jitter(0).build(), n, down, horizon));
-    System.out.printf(Locale.ROOT, "Reconnect herd: %d clients, server down %d s (virtual time)%n", n, down / 1000);
-    System.out.printf(Locale.ROOT, "%-24s %14s %12s %18s%n", "policy", "peak/s after", "attempts", "99 % connected at");
-    for (Result r : results) {
-      System.out.printf(Locale.ROOT, "%-24s %7d (%3.0f%%) %12.2f %16.1f s%n", r.policy(),
-          r.peakPerSecondAfterReturn(), 100 * r.peakShare(), r.attemptsPerClient(), r.millisTo99Percent() / 1000.0);
-    }
+    printHeader(String.format(Locale.ROOT, "Reconnect herd: %d clients, server down 10 s (virtual time)", n));
+    for (Result r : simulateAll(n)) print(r);
   }
 }

@@ -1,0 +1,58 @@
+package dev.corridor.bench;
+
+import dev.corridor.ClientStats;
+import dev.corridor.CorridorClient;
+import dev.corridor.SendResult;
+import dev.corridor.bench.wire.Measurements;
+import java.util.Locale;
+
+/**
+ * Heap held by the outbox when it is full to its byte bound: a client that is never connected
+ * (so nothing leaves) is given as many messages as its byte bound admits (one more would evict
+ * the oldest); the heap in use before and after, each after full collections, gives the heap per
+ * byte the outbox charges (payload + topic + key + 64 per message, docs/defaults.md). The
+ * caller keeps no reference to the messages or their futures.
+ */
+public final class OutboxFootprint {
+  /** One measurement: messages accepted, bytes the outbox charged for them, heap they hold. */
+  public record Result(int payloadBytes, int messages, long chargedBytes, long heapBytes) {
+    public double heapPerChargedByte() {
+      return (double) heapBytes / chargedBytes;
+    }
+
+    public double heapPerMessage() {
+      return (double) heapBytes / messages;
+    }
+  }
+
+  private OutboxFootprint() {}
+
+  public static Result measure(int payloadBytes, long capBytes) throws InterruptedException {
+    String topic = "orders";
+    long before = Measurements.settledHeap();
+    CorridorClient client = CorridorClient.builder("ws://127.0.0.1:9/never-connected")
+        .outboxCapacity(Integer.MAX_VALUE / 2, capBytes).build();
+    long charge = payloadBytes + topic.length() + 64;
+    int messages = (int) (capBytes / charge); // as many as fit: one more would evict the oldest
+    try {
+      for (int i = 0; i < messages; i++) client.send(topic, new byte[payloadBytes]);
+      ClientStats stats = client.stats();
+      if (stats.outboxMessages() != messages || stats.sendOutcomes(SendResult.Outcome.OVERFLOW) != 0) {
+        throw new IllegalStateException("outbox holds " + stats.outboxMessages() + " of " + messages
+            + " messages, " + stats.outboxBytes() + " bytes");
+      }
+      long after = Measurements.settledHeap();
+      return new Result(payloadBytes, messages, stats.outboxBytes(), after - before);
+    } finally {
+      client.close();
+    }
+  }
+
+  public static void main(String[] args) throws InterruptedException {
+    for (int size : new int[] {64, 512}) {
+      Result r = measure(size, 8L << 20);
+      System.out.printf(Locale.ROOT, "%4d B payloads: %,d messages, %,d bytes charged, %,d bytes of heap (%.2f per charged byte, %.0f per message)%n",
+          size, r.messages(), r.chargedBytes(), r.heapBytes(), r.heapPerChargedByte(), r.heapPerMessage());
+    }
+  }
+}
