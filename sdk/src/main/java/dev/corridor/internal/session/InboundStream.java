@@ -51,6 +51,8 @@ final class InboundStream implements Subscription {
   private final ArrayDeque<Object> queue = new ArrayDeque<>();
   private final Map<String, Message> latest = new LinkedHashMap<>();
   private boolean drainScheduled;
+  /** The thread inside {@link #startDrain}, so a drain can tell that it runs inline; else null. */
+  private volatile @Nullable Thread starting;
   /** Messages and discontinuities queued so far; written under the lock, read by the spinning drain. */
   private volatile long arrivals;
   private boolean full;
@@ -124,8 +126,9 @@ final class InboundStream implements Subscription {
         latest.remove(key);
         latest.put(key, m);
       }
-      scheduleDrain();
+      if (!claimDrain()) return;
     }
+    startDrain();
   }
 
   /** Tells the listener the server refused the subscription. */
@@ -148,21 +151,36 @@ final class InboundStream implements Subscription {
       if (cancelled) return;
       if (!reliable()) latest.clear();
       queue.add(d);
-      scheduleDrain();
+      if (!claimDrain()) return;
     }
+    startDrain();
   }
 
-  private void scheduleDrain() {
+  /** Caller holds the queue lock and has just queued something: true if a drain must be started. */
+  private boolean claimDrain() {
     arrivals++;
-    if (drainScheduled) return;
+    if (drainScheduled) return false;
     drainScheduled = true;
-    executor.execute(this::drain);
+    return true;
+  }
+
+  /**
+   * Hands the drain to the executor, outside the queue's lock so that a direct executor does not
+   * call the listener under it. Serial context only.
+   */
+  private void startDrain() {
+    starting = Thread.currentThread();
+    try {
+      executor.execute(this::drain);
+    } finally {
+      starting = null;
+    }
   }
 
   /** Runs on the listener's executor: delivers everything queued, one at a time. */
   private void drain() {
-    // Run inline by deliver() (a direct executor): nothing can arrive while this thread is here.
-    final boolean inline = Thread.holdsLock(queue);
+    // Run inline by startDrain() (a direct executor): nothing can arrive while this thread is here.
+    final boolean inline = starting == Thread.currentThread();
     boolean waited = inline;
     while (true) {
       Object next;
@@ -210,6 +228,7 @@ final class InboundStream implements Subscription {
    * pays this once per burst.
    */
   private void awaitArrivalAfter(long seen) {
+    // Real time, not the client's Clock: this bounds CPU spent spinning, it is no protocol timer.
     long deadline = System.nanoTime() + SPIN_NANOS;
     while (arrivals == seen && System.nanoTime() - deadline < 0) {
       // spin: Thread.onSpinWait() is not on every supported Android level
