@@ -153,9 +153,13 @@ public final class Report {
         + "- OS: " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
         + System.getProperty("os.arch") + "\n"
         + "- JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
-        + ", max heap " + (rt.maxMemory() >> 20) + " MiB, flags: "
-        + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()) + "\n"
+        + ", max heap " + (rt.maxMemory() >> 20) + " MiB, flags: " + flags() + "\n"
         + "- OkHttp settings, both sides: " + HttpSettings.REAL_TIME.description() + "\n";
+  }
+
+  private static String flags() {
+    List<String> args = ManagementFactory.getRuntimeMXBean().getInputArguments();
+    return args.isEmpty() ? "none (JVM defaults)" : String.join(" ", args);
   }
 
   private static final String METHOD = """
