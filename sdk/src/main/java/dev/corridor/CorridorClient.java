@@ -560,9 +560,11 @@ public final class CorridorClient {
 
     /**
      * Bounds of the outbox, counting messages waiting to be written and messages written but not
-     * yet acknowledged. Default 10,000 messages and 8 MiB (payload, topic and key, plus 64 bytes of
-     * accounting per message). When full, the lowest-priority, oldest waiting messages are evicted
-     * for a message of equal or higher priority; otherwise the new message is refused.
+     * yet acknowledged. Default 10,000 messages and 8 MiB. Each message is charged its payload,
+     * topic and key plus 128 bytes, about what the outbox holds per message on a 64-bit JVM, so
+     * the byte bound also bounds the heap the outbox uses. When full, the lowest-priority, oldest
+     * waiting messages are evicted for a message of equal or higher priority; otherwise the new
+     * message is refused.
      */
     public Builder outboxCapacity(int maxMessages, long maxBytes) {
       if (maxMessages < 1) throw new IllegalArgumentException("maxMessages must be >= 1: " + maxMessages);

@@ -4,13 +4,14 @@ import dev.corridor.ClientStats;
 import dev.corridor.CorridorClient;
 import dev.corridor.SendResult;
 import dev.corridor.bench.wire.Measurements;
+import dev.corridor.internal.outbox.OutboxEntry;
 import java.util.Locale;
 
 /**
  * Heap held by the outbox when it is full to its byte bound: a client that is never connected
  * (so nothing leaves) is given as many messages as its byte bound admits (one more would evict
- * the oldest); the heap in use before and after, each after full collections, gives the heap per
- * byte the outbox charges (payload + topic + key + 64 per message, docs/defaults.md). The
+ * the oldest); the heap in use after building the client and after filling it, each after full
+ * collections, gives the heap per byte the outbox charges (payload + topic + key + {@code OutboxEntry.OVERHEAD_BYTES} per message). The
  * caller keeps no reference to the messages or their futures.
  */
 public final class OutboxFootprint {
@@ -29,10 +30,12 @@ public final class OutboxFootprint {
 
   public static Result measure(int payloadBytes, long capBytes) throws InterruptedException {
     String topic = "orders";
-    long before = Measurements.settledHeap();
     CorridorClient client = CorridorClient.builder("ws://127.0.0.1:9/never-connected")
         .outboxCapacity(Integer.MAX_VALUE / 2, capBytes).build();
-    long charge = payloadBytes + topic.length() + 64;
+    // Measured from a built client, so the client itself and any one-time static state (OkHttp's
+    // shared client, its thread pools) are not counted as outbox heap.
+    long before = Measurements.settledHeap();
+    long charge = payloadBytes + topic.length() + OutboxEntry.OVERHEAD_BYTES;
     int messages = (int) (capBytes / charge); // as many as fit: one more would evict the oldest
     try {
       for (int i = 0; i < messages; i++) client.send(topic, new byte[payloadBytes]);
