@@ -80,6 +80,24 @@ class InboundDeliveryTest {
   }
 
   @Test
+  void countAcknowledgementsDoNotPostponeTheTimerSoNoDeliveryWaitsMoreThan200Ms() {
+    h.startConnected();
+    h.client.subscribe("AAPL", app);
+    publish("AAPL", 1); // arms the timer at t = 0
+    h.advance(150);
+    int n = Subscriptions.ACK_EVERY + 10;
+    publish("AAPL", n - 1); // the 512th delivery sends an ack at t = 150; 10 remain
+    long every = Subscriptions.ACK_EVERY;
+    assertThat(acks("AAPL")).containsExactly(every);
+    h.advance(49);
+    assertThat(acks("AAPL")).containsExactly(every);
+    h.advance(1); // t = 200: the timer armed at t = 0 acknowledges the rest, 50 ms after they came
+    assertThat(acks("AAPL")).containsExactly(every, (long) n);
+    h.advance(1_000); // nothing unacknowledged: no further acknowledgement
+    assertThat(acks("AAPL")).containsExactly(every, (long) n);
+  }
+
+  @Test
   void duplicatesAreDropped() {
     h.startConnected();
     h.client.subscribe("AAPL", app);

@@ -23,6 +23,8 @@ import org.jspecify.annotations.Nullable;
 final class InboundStream implements Subscription {
   /** How long an emptied drain waits for the next message before it returns its thread. */
   static final long SPIN_NANOS = 20_000;
+  /** Most messages a drain takes from the queue under one acquisition of its lock. */
+  static final int BATCH = 64;
   final String topic;
   final SubscribeOptions options;
   private final MessageListener listener;
@@ -56,7 +58,10 @@ final class InboundStream implements Subscription {
   /** Messages and discontinuities queued so far; written under the lock, read by the spinning drain. */
   private volatile long arrivals;
   private boolean full;
-  private boolean cancelled;
+  /** Written under the lock; read without it by a drain delivering a batch. */
+  private volatile boolean cancelled;
+  /** The drain's batch; only the one running drain touches it. */
+  private final Object[] batch = new Object[BATCH];
 
   InboundStream(String topic, SubscribeOptions options, MessageListener listener, Executor executor,
       EventListener events, ReadGate gate, Subscriptions owner) {
@@ -177,46 +182,58 @@ final class InboundStream implements Subscription {
     }
   }
 
-  /** Runs on the listener's executor: delivers everything queued, one at a time. */
+  /**
+   * Runs on the listener's executor: delivers everything queued. Reliable messages are taken from
+   * the queue in batches of up to {@link #BATCH} under one acquisition of its lock, so that the
+   * reader thread, which queues under the same lock, rarely finds it held; conflated messages are
+   * taken one at a time, so that a newer one can still replace a waiting one.
+   */
   private void drain() {
     // Run inline by startDrain() (a direct executor): nothing can arrive while this thread is here.
     final boolean inline = starting == Thread.currentThread();
+    final Object[] batch = this.batch;
     boolean waited = inline;
     while (true) {
-      Object next;
-      long arrived;
+      int taken = 0;
+      long arrived = -1;
       synchronized (queue) {
-        next = queue.poll();
-        if (next == null && !latest.isEmpty()) {
-          Iterator<Message> it = latest.values().iterator();
-          next = it.next();
-          it.remove();
+        if (!cancelled) {
+          for (Object o; taken < BATCH && (o = queue.poll()) != null; ) batch[taken++] = o;
+          if (taken == 0 && !latest.isEmpty()) {
+            Iterator<Message> it = latest.values().iterator();
+            batch[taken++] = it.next();
+            it.remove();
+          }
         }
-        if (next == null && !cancelled && !waited) {
+        if (taken > 0) {
+          if (full && queue.size() <= options.queueCapacity() / 2) releaseIfFull();
+        } else if (!cancelled && !waited) {
           arrived = arrivals; // fall through to a brief wait outside the lock
-        } else if (next == null || cancelled) {
+        } else {
           drainScheduled = false;
           releaseIfFull();
           return;
-        } else {
-          arrived = -1;
-          if (full && queue.size() <= options.queueCapacity() / 2) releaseIfFull();
         }
       }
-      if (next == null) {
+      if (taken == 0) {
         waited = true;
         awaitArrivalAfter(arrived);
         continue;
       }
       waited = inline;
-      try {
-        if (next instanceof Message) {
-          listener.onMessage((Message) next);
-        } else {
-          listener.onDiscontinuity((Discontinuity) next);
+      for (int i = 0; i < taken; i++) {
+        Object next = batch[i];
+        batch[i] = null;
+        if (cancelled) continue; // unsubscribed while this batch was out: deliver no more
+        try {
+          if (next instanceof Message) {
+            listener.onMessage((Message) next);
+          } else {
+            listener.onDiscontinuity((Discontinuity) next);
+          }
+        } catch (Throwable t) {
+          owner.callbackFailed(t);
         }
-      } catch (Throwable t) {
-        owner.callbackFailed(t);
       }
     }
   }
@@ -231,7 +248,9 @@ final class InboundStream implements Subscription {
     // Real time, not the client's Clock: this bounds CPU spent spinning, it is no protocol timer.
     long deadline = System.nanoTime() + SPIN_NANOS;
     while (arrivals == seen && System.nanoTime() - deadline < 0) {
-      // spin: Thread.onSpinWait() is not on every supported Android level
+      // Yield rather than spin: where threads outnumber cores (the reader that brings the next
+      // message may be waiting for this core), spinning would delay the very message awaited.
+      Thread.yield();
     }
   }
 

@@ -42,7 +42,12 @@ import org.jspecify.annotations.Nullable;
 public final class Subscriptions {
   /** A cumulative DeliverAck is sent after this many deliveries ... */
   public static final int ACK_EVERY = 512;
-  /** ... or this long after the first unacknowledged one, whichever comes first. */
+  /**
+   * ... and no delivery waits longer than this for its acknowledgement. The timer is armed by the
+   * first delivery after it last fired and is not reset by the acknowledgements sent every
+   * {@link #ACK_EVERY}: a steady stream costs the timer thread a wake-up per period, not one per
+   * acknowledgement (at a million messages a second, 5 instead of about 2,000).
+   */
   public static final long ACK_DELAY_MILLIS = 200;
   /** How long a requested replay may take before the gap is reported as a discontinuity. */
   public static final long REPLAY_TIMEOUT_MILLIS = 10_000;
@@ -279,7 +284,6 @@ public final class Subscriptions {
   }
 
   private void sendAcks() {
-    ackTimer.cancel();
     Link l = link;
     if (l == null) return;
     DeliverAck.Builder ack = DeliverAck.newBuilder();
