@@ -1,8 +1,10 @@
 package dev.corridor;
 
-import com.google.protobuf.ByteString;
+import static java.util.Objects.requireNonNull;
+
 import com.google.protobuf.UnsafeByteOperations;
 import dev.corridor.internal.MessageAccess;
+import dev.corridor.proto.v1.Deliver;
 import java.nio.ByteBuffer;
 import org.jspecify.annotations.Nullable;
 
@@ -18,16 +20,13 @@ public final class Message {
     MessageAccess.install(Message::new);
   }
 
-  private final String topic;
-  private final long epoch;
-  private final long sequence;
-  private final String key;
-  /** The payload as received; never modified. */
-  private final ByteString wire;
+  /**
+   * The delivery as received, holding topic, key, position and payload (never modified): one
+   * reference instead of seven fields keeps a message at 24 bytes on top of what the parser made.
+   */
+  private final Deliver delivery;
   /** The array {@link #payload()} returns: given, or copied on its first call (under this object's lock). */
   private volatile byte @Nullable [] array;
-  private final long timestampMillis;
-  private final boolean replay;
 
   /**
    * A message around {@code payload}, which is not copied: {@link #payload()} returns this very
@@ -35,38 +34,39 @@ public final class Message {
    */
   public Message(String topic, long epoch, long sequence, String key, byte[] payload,
       long timestampMillis, boolean replay) {
-    this(topic, epoch, sequence, key, UnsafeByteOperations.unsafeWrap(payload), timestampMillis, replay);
+    this(Deliver.newBuilder()
+        .setTopic(requireNonNull(topic, "topic"))
+        .setEpoch(epoch)
+        .setSequence(sequence)
+        .setKey(requireNonNull(key, "key"))
+        .setPayload(UnsafeByteOperations.unsafeWrap(requireNonNull(payload, "payload")))
+        .setTimestampMs(timestampMillis)
+        .setReplay(replay)
+        .build());
     this.array = payload;
   }
 
-  private Message(String topic, long epoch, long sequence, String key, ByteString payload,
-      long timestampMillis, boolean replay) {
-    this.topic = topic;
-    this.epoch = epoch;
-    this.sequence = sequence;
-    this.key = key;
-    this.wire = payload;
-    this.timestampMillis = timestampMillis;
-    this.replay = replay;
+  private Message(Deliver delivery) {
+    this.delivery = delivery;
   }
 
   public String topic() {
-    return topic;
+    return delivery.getTopic();
   }
 
   /** The stream epoch this sequence belongs to. */
   public long epoch() {
-    return epoch;
+    return delivery.getEpoch();
   }
 
   /** Per-topic sequence within {@link #epoch()}, from 1. */
   public long sequence() {
-    return sequence;
+    return delivery.getSequence();
   }
 
   /** The message's key (empty if none); LATEST subscriptions conflate per key. */
   public String key() {
-    return key;
+    return delivery.getKey();
   }
 
   /**
@@ -80,7 +80,7 @@ public final class Message {
       synchronized (this) {
         a = array;
         if (a == null) {
-          a = wire.toByteArray();
+          a = delivery.getPayload().toByteArray();
           array = a;
         }
       }
@@ -90,7 +90,7 @@ public final class Message {
 
   /** The payload's length in bytes, without copying it. */
   public int payloadSize() {
-    return wire.size();
+    return delivery.getPayload().size();
   }
 
   /**
@@ -99,22 +99,23 @@ public final class Message {
    * Each call returns a new buffer positioned at the payload's first byte.
    */
   public ByteBuffer payloadBuffer() {
-    return wire.asReadOnlyByteBuffer();
+    return delivery.getPayload().asReadOnlyByteBuffer();
   }
 
   /** When the server produced it, ms since the Unix epoch. */
   public long timestampMillis() {
-    return timestampMillis;
+    return delivery.getTimestampMs();
   }
 
   /** True when it was replayed from the server's history after a reconnect or a gap. */
   public boolean isReplay() {
-    return replay;
+    return delivery.getReplay();
   }
 
   @Override
   public String toString() {
-    return "Message{" + topic + " " + epoch + ":" + sequence + (key.isEmpty() ? "" : " key=" + key)
-        + ", " + wire.size() + " bytes" + (replay ? ", replay" : "") + "}";
+    String key = key();
+    return "Message{" + topic() + " " + epoch() + ":" + sequence() + (key.isEmpty() ? "" : " key=" + key)
+        + ", " + payloadSize() + " bytes" + (isReplay() ? ", replay" : "") + "}";
   }
 }

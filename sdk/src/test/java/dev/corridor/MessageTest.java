@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.corridor.internal.MessageAccess;
+import dev.corridor.proto.v1.Deliver;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,8 @@ class MessageTest {
 
   /** A message as the session layer builds it: around the received ByteString, without copying. */
   private static Message received(ByteString payload) {
-    return MessageAccess.create("AAPL", 1, 7, "", payload, 1_000L, false);
+    return MessageAccess.create(Deliver.newBuilder().setTopic("AAPL").setEpoch(1).setSequence(7)
+        .setPayload(payload).setTimestampMs(1_000L).build());
   }
 
   @Test

@@ -1,19 +1,18 @@
 package dev.corridor.internal;
 
-import com.google.protobuf.ByteString;
 import dev.corridor.Message;
+import dev.corridor.proto.v1.Deliver;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Lets the session layer build a {@link Message} around the received payload without copying it
+ * Lets the session layer build a {@link Message} around the received delivery without copying it
  * and without a public constructor that would put a protobuf type into the API. {@link Message}
  * installs its private constructor here when its class is initialized.
  */
 public final class MessageAccess {
   /** Message's private constructor. */
   public interface Factory {
-    Message create(String topic, long epoch, long sequence, String key, ByteString payload,
-        long timestampMillis, boolean replay);
+    Message create(Deliver delivery);
   }
 
   /** Set once, by Message's static initializer. */
@@ -25,16 +24,15 @@ public final class MessageAccess {
     factory = f;
   }
 
-  /** A message whose payload is {@code payload} itself (ByteStrings are immutable). */
-  public static Message create(String topic, long epoch, long sequence, String key, ByteString payload,
-      long timestampMillis, boolean replay) {
+  /** A message around the received delivery itself: nothing is copied (parsed messages are immutable). */
+  public static Message create(Deliver delivery) {
     Factory f = factory;
     if (f == null) {
       initialize(Message.class);
       f = factory;
       if (f == null) throw new IllegalStateException("Message did not install its factory");
     }
-    return f.create(topic, epoch, sequence, key, payload, timestampMillis, replay);
+    return f.create(delivery);
   }
 
   private static void initialize(Class<?> c) {

@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  * listener's executor under the queue's lock.
  */
 final class InboundStream implements Subscription {
-  /** How long an emptied drain waits for the next message before it returns its thread. */
-  static final long SPIN_NANOS = 20_000;
+  /** How long an emptied drain waits (yielding) for the next message before it returns its thread. */
+  static final long WAIT_NANOS = 20_000;
   /** Most messages a drain takes from the queue under one acquisition of its lock. */
   static final int BATCH = 64;
   final String topic;
@@ -55,11 +55,13 @@ final class InboundStream implements Subscription {
   private boolean drainScheduled;
   /** The thread inside {@link #startDrain}, so a drain can tell that it runs inline; else null. */
   private volatile @Nullable Thread starting;
-  /** Messages and discontinuities queued so far; written under the lock, read by the spinning drain. */
+  /** Messages and discontinuities queued so far; written under the lock, read by the waiting drain. */
   private volatile long arrivals;
   private boolean full;
   /** Written under the lock; read without it by a drain delivering a batch. */
   private volatile boolean cancelled;
+  /** The drain as a task, made once rather than per hand-off. */
+  private final Runnable drainTask = this::drain;
   /** The drain's batch; only the one running drain touches it. */
   private final Object[] batch = new Object[BATCH];
 
@@ -176,7 +178,7 @@ final class InboundStream implements Subscription {
   private void startDrain() {
     starting = Thread.currentThread();
     try {
-      executor.execute(this::drain);
+      executor.execute(drainTask);
     } finally {
       starting = null;
     }
@@ -239,14 +241,14 @@ final class InboundStream implements Subscription {
   }
 
   /**
-   * Waits (spinning) up to {@link #SPIN_NANOS} for a message after {@code seen} before the drain
+   * Waits (yielding the core) up to {@link #WAIT_NANOS} for a message after {@code seen} before the drain
    * gives its thread back. At high rates the next message is usually microseconds away, and
    * parking and waking a pool thread for each one costs more than delivering it; an idle stream
    * pays this once per burst.
    */
   private void awaitArrivalAfter(long seen) {
-    // Real time, not the client's Clock: this bounds CPU spent spinning, it is no protocol timer.
-    long deadline = System.nanoTime() + SPIN_NANOS;
+    // Real time, not the client's Clock: this bounds the wait, it is no protocol timer.
+    long deadline = System.nanoTime() + WAIT_NANOS;
     while (arrivals == seen && System.nanoTime() - deadline < 0) {
       // Yield rather than spin: where threads outnumber cores (the reader that brings the next
       // message may be waiting for this core), spinning would delay the very message awaited.

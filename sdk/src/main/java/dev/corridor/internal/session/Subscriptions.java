@@ -195,8 +195,7 @@ public final class Subscriptions {
     }
     s.awaitingReplay = false;
     if (s.replayTimer != null) s.replayTimer.cancel();
-    s.deliver(MessageAccess.create(d.getTopic(), d.getEpoch(), d.getSequence(), d.getKey(),
-        d.getPayload(), d.getTimestampMs(), d.getReplay()));
+    s.deliver(MessageAccess.create(d));
     if (s.reliable()) {
       if (s.unacked >= ACK_EVERY) {
         sendAcks();
