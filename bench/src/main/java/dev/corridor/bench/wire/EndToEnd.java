@@ -85,6 +85,8 @@ public final class EndToEnd {
       addRows(rows, measure(only, log, "connect", w, r,
           () -> raw.connect(plan.connects()), () -> corridor.connect(plan.connects())),
           Map.of("connect p50", oneRoundTrip, "connect p99", oneRoundTrip));
+      addRows(rows, measure(only, log, "connect, callbacks inline", w, r,
+          () -> raw.connect(plan.connects()), () -> inline.connect(plan.connects())), Map.of());
       addRows(rows, measure(only, log, "idle connection", 0, Math.max(3, r / 2),
           () -> raw.idleHeap(plan.idleClients()), () -> corridor.idleHeap(plan.idleClients())), Map.of());
     }
