@@ -2,9 +2,7 @@ package dev.corridor;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.protobuf.UnsafeByteOperations;
 import dev.corridor.internal.MessageAccess;
-import dev.corridor.proto.v1.Deliver;
 import java.nio.ByteBuffer;
 import org.jspecify.annotations.Nullable;
 
@@ -21,10 +19,11 @@ public final class Message {
   }
 
   /**
-   * The delivery as received, holding topic, key, position and payload (never modified): one
-   * reference instead of seven fields keeps a message at 24 bytes on top of what the parser made.
+   * The delivery as received, holding topic, key, position and payload (never modified), read
+   * through {@link MessageAccess} so that no protocol type appears in this package: one reference
+   * instead of seven fields keeps a message at 24 bytes on top of what the parser made.
    */
-  private final Deliver delivery;
+  private final Object delivery;
   /** The array {@link #payload()} returns: given, or copied on its first call (under this object's lock). */
   private volatile byte @Nullable [] array;
 
@@ -34,39 +33,32 @@ public final class Message {
    */
   public Message(String topic, long epoch, long sequence, String key, byte[] payload,
       long timestampMillis, boolean replay) {
-    this(Deliver.newBuilder()
-        .setTopic(requireNonNull(topic, "topic"))
-        .setEpoch(epoch)
-        .setSequence(sequence)
-        .setKey(requireNonNull(key, "key"))
-        .setPayload(UnsafeByteOperations.unsafeWrap(requireNonNull(payload, "payload")))
-        .setTimestampMs(timestampMillis)
-        .setReplay(replay)
-        .build());
+    this(MessageAccess.delivery(requireNonNull(topic, "topic"), epoch, sequence,
+        requireNonNull(key, "key"), requireNonNull(payload, "payload"), timestampMillis, replay));
     this.array = payload;
   }
 
-  private Message(Deliver delivery) {
+  private Message(Object delivery) {
     this.delivery = delivery;
   }
 
   public String topic() {
-    return delivery.getTopic();
+    return MessageAccess.topic(delivery);
   }
 
   /** The stream epoch this sequence belongs to. */
   public long epoch() {
-    return delivery.getEpoch();
+    return MessageAccess.epoch(delivery);
   }
 
   /** Per-topic sequence within {@link #epoch()}, from 1. */
   public long sequence() {
-    return delivery.getSequence();
+    return MessageAccess.sequence(delivery);
   }
 
   /** The message's key (empty if none); LATEST subscriptions conflate per key. */
   public String key() {
-    return delivery.getKey();
+    return MessageAccess.key(delivery);
   }
 
   /**
@@ -80,7 +72,7 @@ public final class Message {
       synchronized (this) {
         a = array;
         if (a == null) {
-          a = delivery.getPayload().toByteArray();
+          a = MessageAccess.payload(delivery).toByteArray();
           array = a;
         }
       }
@@ -90,7 +82,7 @@ public final class Message {
 
   /** The payload's length in bytes, without copying it. */
   public int payloadSize() {
-    return delivery.getPayload().size();
+    return MessageAccess.payload(delivery).size();
   }
 
   /**
@@ -99,17 +91,17 @@ public final class Message {
    * Each call returns a new buffer positioned at the payload's first byte.
    */
   public ByteBuffer payloadBuffer() {
-    return delivery.getPayload().asReadOnlyByteBuffer();
+    return MessageAccess.payload(delivery).asReadOnlyByteBuffer();
   }
 
   /** When the server produced it, ms since the Unix epoch. */
   public long timestampMillis() {
-    return delivery.getTimestampMs();
+    return MessageAccess.timestampMillis(delivery);
   }
 
   /** True when it was replayed from the server's history after a reconnect or a gap. */
   public boolean isReplay() {
-    return delivery.getReplay();
+    return MessageAccess.replay(delivery);
   }
 
   @Override

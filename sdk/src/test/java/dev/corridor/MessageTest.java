@@ -89,6 +89,40 @@ class MessageTest {
     assertThat(m.toString()).contains("AAPL").contains("1:7").contains("512 bytes");
   }
 
+  @Test
+  void receivedMessageReadsEveryFieldOfItsDelivery() {
+    Message m = MessageAccess.create(Deliver.newBuilder().setTopic("fx/EURUSD").setEpoch(3)
+        .setSequence(42).setKey("EURUSD").setPayload(ByteString.copyFrom(BYTES))
+        .setTimestampMs(1_700_000_000_123L).setReplay(true).build());
+
+    assertThat(m.topic()).isEqualTo("fx/EURUSD");
+    assertThat(m.epoch()).isEqualTo(3);
+    assertThat(m.sequence()).isEqualTo(42);
+    assertThat(m.key()).isEqualTo("EURUSD");
+    assertThat(m.payload()).isEqualTo(BYTES);
+    assertThat(m.timestampMillis()).isEqualTo(1_700_000_000_123L);
+    assertThat(m.isReplay()).isTrue();
+    assertThat(m.toString()).contains("key=EURUSD").contains("replay");
+  }
+
+  @Test
+  void publicConstructorKeepsEveryFieldAndRefusesNulls() {
+    Message m = new Message("t", 2, 9, "k", BYTES.clone(), 5L, false);
+
+    assertThat(m.topic()).isEqualTo("t");
+    assertThat(m.epoch()).isEqualTo(2);
+    assertThat(m.sequence()).isEqualTo(9);
+    assertThat(m.key()).isEqualTo("k");
+    assertThat(m.timestampMillis()).isEqualTo(5L);
+    assertThat(m.isReplay()).isFalse();
+    assertThatThrownBy(() -> new Message(null, 1, 1, "", BYTES, 0, false))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("topic");
+    assertThatThrownBy(() -> new Message("t", 1, 1, null, BYTES, 0, false))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("key");
+    assertThatThrownBy(() -> new Message("t", 1, 1, "", null, 0, false))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("payload");
+  }
+
   /** Every byte of {@code buffer} from its start, without moving it. */
   private static byte[] bytesOf(ByteBuffer buffer) {
     ByteBuffer copy = buffer.duplicate();
