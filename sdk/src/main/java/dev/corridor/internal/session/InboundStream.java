@@ -21,8 +21,14 @@ import org.jspecify.annotations.Nullable;
  * listener's executor under the queue's lock.
  */
 final class InboundStream implements Subscription {
-  /** How long an emptied drain waits (yielding) for the next message before it returns its thread. */
-  static final long WAIT_NANOS = 20_000;
+  /**
+   * Bounds of how long an emptied drain waits (yielding) for the next message before it returns
+   * its thread. The wait adapts ({@link #nextWait}): it grows while messages keep arriving within
+   * it, so that a dense stream survives a brief stall of the reader without parking the drain,
+   * and shrinks when it runs out, so that a sparse stream costs little CPU.
+   */
+  static final long MIN_WAIT_NANOS = 10_000;
+  static final long MAX_WAIT_NANOS = 200_000;
   /** Most messages a drain takes from the queue under one acquisition of its lock. */
   static final int BATCH = 64;
   final String topic;
@@ -60,6 +66,8 @@ final class InboundStream implements Subscription {
   private boolean full;
   /** Written under the lock; read without it by a drain delivering a batch. */
   private volatile boolean cancelled;
+  /** The drain's current wait for the next message; only the one running drain touches it. */
+  private long waitNanos = MIN_WAIT_NANOS;
   /** The drain as a task, made once rather than per hand-off. */
   private final Runnable drainTask = this::drain;
   /** The drain's batch; only the one running drain touches it. */
@@ -241,19 +249,26 @@ final class InboundStream implements Subscription {
   }
 
   /**
-   * Waits (yielding the core) up to {@link #WAIT_NANOS} for a message after {@code seen} before the drain
-   * gives its thread back. At high rates the next message is usually microseconds away, and
-   * parking and waking a pool thread for each one costs more than delivering it; an idle stream
-   * pays this once per burst.
+   * Waits (yielding the core) for a message after {@code seen} before the drain gives its thread
+   * back. At high rates the next message is usually microseconds away, and parking and waking a
+   * pool thread for each one costs more than delivering it; an idle stream pays this once per
+   * burst.
    */
   private void awaitArrivalAfter(long seen) {
     // Real time, not the client's Clock: this bounds the wait, it is no protocol timer.
-    long deadline = System.nanoTime() + WAIT_NANOS;
-    while (arrivals == seen && System.nanoTime() - deadline < 0) {
+    long deadline = System.nanoTime() + waitNanos;
+    boolean arrived;
+    while (!(arrived = arrivals != seen) && System.nanoTime() - deadline < 0) {
       // Yield rather than spin: where threads outnumber cores (the reader that brings the next
       // message may be waiting for this core), spinning would delay the very message awaited.
       Thread.yield();
     }
+    waitNanos = nextWait(waitNanos, arrived);
+  }
+
+  /** Doubles the wait after it was rewarded, quarters it after it ran out, within the bounds. */
+  static long nextWait(long current, boolean arrived) {
+    return arrived ? Math.min(MAX_WAIT_NANOS, current * 2) : Math.max(MIN_WAIT_NANOS, current / 4);
   }
 
   /** Caller holds the queue lock. */
