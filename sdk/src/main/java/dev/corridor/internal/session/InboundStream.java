@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.locks.LockSupport;
 import dev.corridor.internal.connection.ReadGate;
 import dev.corridor.internal.time.SerialTimer;
 import org.jspecify.annotations.Nullable;
@@ -22,13 +23,15 @@ import org.jspecify.annotations.Nullable;
  */
 final class InboundStream implements Subscription {
   /**
-   * Bounds of how long an emptied drain waits (yielding) for the next message before it returns
-   * its thread. The wait adapts ({@link #nextWait}): it grows while messages keep arriving within
-   * it, so that a dense stream survives a brief stall of the reader without parking the drain,
-   * and shrinks when it runs out, so that a sparse stream costs little CPU.
+   * How long an emptied drain sleeps before it looks for more messages and, finding none, returns
+   * its thread. A timed park, not a spin: a spinning drain keeps reading the lines the reader
+   * writes for every message, so each one costs the reader a cache miss across cores, and it takes
+   * a core the reader or the server may need. Sleeping, the drain finds the messages of the last
+   * 50 us queued and takes them in batches; the reader does not have to wake it while a stream is
+   * dense. The price: a message that arrives while the drain sleeps waits for the end of the sleep
+   * (at most this long, plus the operating system's timer slack).
    */
-  static final long MIN_WAIT_NANOS = 10_000;
-  static final long MAX_WAIT_NANOS = 200_000;
+  static final long WAIT_NANOS = 50_000;
   /** Most messages a drain takes from the queue under one acquisition of its lock. */
   static final int BATCH = 64;
   final String topic;
@@ -61,13 +64,11 @@ final class InboundStream implements Subscription {
   private boolean drainScheduled;
   /** The thread inside {@link #startDrain}, so a drain can tell that it runs inline; else null. */
   private volatile @Nullable Thread starting;
-  /** Messages and discontinuities queued so far; written under the lock, read by the waiting drain. */
+  /** Messages and discontinuities queued so far; written under the lock, read by the sleeping drain. */
   private volatile long arrivals;
   private boolean full;
   /** Written under the lock; read without it by a drain delivering a batch. */
   private volatile boolean cancelled;
-  /** The drain's current wait for the next message; only the one running drain touches it. */
-  private long waitNanos = MIN_WAIT_NANOS;
   /** The drain as a task, made once rather than per hand-off. */
   private final Runnable drainTask = this::drain;
   /** The drain's batch; only the one running drain touches it. */
@@ -249,26 +250,16 @@ final class InboundStream implements Subscription {
   }
 
   /**
-   * Waits (yielding the core) for a message after {@code seen} before the drain gives its thread
-   * back. At high rates the next message is usually microseconds away, and parking and waking a
-   * pool thread for each one costs more than delivering it; an idle stream pays this once per
-   * burst.
+   * Sleeps up to {@link #WAIT_NANOS} before the drain looks again for messages after {@code seen};
+   * an idle stream pays this once per burst, without using CPU meanwhile.
    */
   private void awaitArrivalAfter(long seen) {
-    // Real time, not the client's Clock: this bounds the wait, it is no protocol timer.
-    long deadline = System.nanoTime() + waitNanos;
-    boolean arrived;
-    while (!(arrived = arrivals != seen) && System.nanoTime() - deadline < 0) {
-      // Yield rather than spin: where threads outnumber cores (the reader that brings the next
-      // message may be waiting for this core), spinning would delay the very message awaited.
-      Thread.yield();
+    // Real time, not the client's Clock: this bounds a sleep, it is no protocol timer.
+    long deadline = System.nanoTime() + WAIT_NANOS;
+    long left;
+    while (arrivals == seen && (left = deadline - System.nanoTime()) > 0) {
+      LockSupport.parkNanos(this, left); // also returns early, spuriously; the loop looks again
     }
-    waitNanos = nextWait(waitNanos, arrived);
-  }
-
-  /** Doubles the wait after it was rewarded, quarters it after it ran out, within the bounds. */
-  static long nextWait(long current, boolean arrived) {
-    return arrived ? Math.min(MAX_WAIT_NANOS, current * 2) : Math.max(MIN_WAIT_NANOS, current / 4);
   }
 
   /** Caller holds the queue lock. */
