@@ -1,7 +1,9 @@
 package dev.corridor.bench.wire;
 
 import dev.corridor.proto.v1.Deliver;
+import dev.corridor.internal.codec.EnvelopeCodec;
 import dev.corridor.proto.v1.Envelope;
+import dev.corridor.proto.v1.Hello;
 import dev.corridor.proto.v1.Publish;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -193,6 +195,50 @@ final class RawSide implements Side {
     } finally {
       for (WebSocket ws : sockets) ws.cancel();
     }
+  }
+
+  /**
+   * Connect time of raw OkHttp doing Corridor's handshake by hand: upgrade with the subprotocol,
+   * send a {@code Hello} at {@code onOpen}, stop the clock when the {@code Welcome} has been
+   * parsed. The same exchange as Corridor's connect, without the SDK: what the protocol's extra
+   * round trip costs on a fresh connection.
+   */
+  Map<String, Double> connectWithHandshake(int count) throws Exception {
+    byte[] hello = EnvelopeCodec.encode(EnvelopeCodec.envelope().setHello(Hello.newBuilder()).build());
+    long[] nanos = new long[count];
+    for (int i = 0; i < count; i++) {
+      CountDownLatch welcomed = new CountDownLatch(1);
+      CountDownLatch closed = new CountDownLatch(1);
+      Listener listener = new Listener(welcomed) {
+        @Override
+        public void onOpen(WebSocket webSocket, Response response) {
+          webSocket.send(okio.ByteString.of(hello));
+        }
+
+        @Override
+        public void onMessage(WebSocket webSocket, okio.ByteString bytes) {
+          try {
+            if (Envelope.parseFrom(bytes.toByteArray()).hasWelcome()) welcomed.countDown();
+          } catch (InvalidProtocolBufferException e) {
+            onFailure(webSocket, e, null);
+          }
+        }
+
+        @Override
+        public void onClosed(WebSocket webSocket, int code, String reason) {
+          closed.countDown();
+        }
+      };
+      long start = System.nanoTime();
+      WebSocket ws = http.newWebSocket(new Request.Builder().url(server.url("/corridor"))
+          .header("Sec-WebSocket-Protocol", EnvelopeCodec.SUBPROTOCOL).build(), listener);
+      Measurements.await(welcomed, 10, "Welcome " + i);
+      listener.check();
+      nanos[i] = System.nanoTime() - start;
+      ws.close(1000, null);
+      Measurements.await(closed, 10, "close " + i);
+    }
+    return Measurements.percentilesMicros(nanos, "connect", 0.5, 0.99);
   }
 
   private WebSocket connect(String path, Listener listener) {
