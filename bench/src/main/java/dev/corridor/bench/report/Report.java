@@ -52,22 +52,16 @@ public final class Report {
     printHerd(out, "Reconnect herd, virtual time", herdSimulated);
     printHerd(out, "Reconnect herd, real sockets against the reference server", herdReal);
     if (!outbox.isEmpty()) {
-      out.println();
-      out.println("### Outbox at its byte bound (8 MiB, client never connected)");
-      out.println();
-      out.println("| payload | messages held | bytes charged | heap held | heap per charged byte | heap per message |");
-      out.println("|---|---|---|---|---|---|");
+      tableHeading(out, "Outbox at its byte bound (8 MiB, client never connected)",
+          "payload", "messages held", "bytes charged", "heap held", "heap per charged byte", "heap per message");
       for (OutboxFootprint.Result r : outbox) {
         out.printf(Locale.ROOT, "| %d B | %,d | %,d | %,d | %.2f | %.0f B |%n", r.payloadBytes(), r.messages(),
             r.chargedBytes(), r.heapBytes(), r.heapPerChargedByte(), r.heapPerMessage());
       }
     }
     if (!micro.isEmpty()) {
-      out.println();
-      out.println("### Micro-benchmarks (JMH, `-prof gc`)");
-      out.println();
-      out.println("| benchmark | parameters | score | unit | allocated per op |");
-      out.println("|---|---|---|---|---|");
+      tableHeading(out, "Micro-benchmarks (JMH, `-prof gc`)",
+          "benchmark", "parameters", "score", "unit", "allocated per op");
       for (Micro.Figure f : micro) {
         out.printf(Locale.ROOT, "| %s | %s | %s ± %s | %s | %.0f B |%n", f.benchmark(), f.params(),
             number(f.score()), number(f.error()), f.unit(), f.bytesPerOp());
@@ -78,11 +72,9 @@ public final class Report {
   private static void printHerd(PrintStream out, String title, List<ReconnectHerd.Result> results) {
     if (results.isEmpty()) return;
     ReconnectHerd.Result first = results.get(0);
-    out.println();
-    out.printf(Locale.ROOT, "### %s: %,d clients, server away %.0f s%n%n", title, first.clients(),
-        first.downMillis() / 1000.0);
-    out.println("| policy | peak attempts in 1 s after the return | attempts per client | 99 % connected after the drop | target |");
-    out.println("|---|---|---|---|---|");
+    tableHeading(out, String.format(Locale.ROOT, "%s: %,d clients, server away %.0f s", title,
+        first.clients(), first.downMillis() / 1000.0),
+        "policy", "peak attempts in 1 s after the return", "attempts per client", "99 % connected after the drop", "target");
     for (ReconnectHerd.Result r : results) {
       boolean isDefault = r.policy().startsWith("default");
       boolean met = r.peakShare() <= 0.20 && r.millisTo99Percent() >= 0 && r.millisTo99Percent() <= 45_000;
@@ -91,6 +83,15 @@ public final class Report {
           r.millisTo99Percent() < 0 ? "not reached" : String.format(Locale.ROOT, "%.1f s", r.millisTo99Percent() / 1000.0),
           isDefault ? "≤ 20 % of N per s, 99 % within 45 s" + (met ? " ✔" : " ✘ missed") : "–");
     }
+  }
+
+  /** A level-3 heading and the head of a Markdown table with these columns. */
+  private static void tableHeading(PrintStream out, String title, String... columns) {
+    out.println();
+    out.println("### " + title);
+    out.println();
+    out.println("| " + String.join(" | ", columns) + " |");
+    out.println("|" + "---|".repeat(columns.length));
   }
 
   private static String number(double v) {
