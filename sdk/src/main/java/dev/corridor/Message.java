@@ -19,13 +19,12 @@ public final class Message {
   }
 
   /**
-   * The delivery as received, holding topic, key, position and payload (never modified), read
-   * through {@link MessageAccess} so that no protocol type appears in this package: one reference
-   * instead of seven fields keeps a message at 24 bytes on top of what the parser made.
+   * The delivery as received, holding topic, key, position and payload (never modified), or, once
+   * {@link #payload()} has made its array, the delivery together with that array; read through
+   * {@link MessageAccess} so that no protocol type appears in this package. One field keeps a
+   * message at 16 bytes on top of what the parser made.
    */
-  private final Object delivery;
-  /** The array {@link #payload()} returns: given, or copied on its first call (under this object's lock). */
-  private volatile byte @Nullable [] array;
+  private volatile Object state;
 
   /**
    * A message around {@code payload}, which is not copied: {@link #payload()} returns this very
@@ -33,32 +32,31 @@ public final class Message {
    */
   public Message(String topic, long epoch, long sequence, String key, byte[] payload,
       long timestampMillis, boolean replay) {
-    this(MessageAccess.delivery(requireNonNull(topic, "topic"), epoch, sequence,
+    this(MessageAccess.built(requireNonNull(topic, "topic"), epoch, sequence,
         requireNonNull(key, "key"), requireNonNull(payload, "payload"), timestampMillis, replay));
-    this.array = payload;
   }
 
-  private Message(Object delivery) {
-    this.delivery = delivery;
+  private Message(Object state) {
+    this.state = state;
   }
 
   public String topic() {
-    return MessageAccess.topic(delivery);
+    return MessageAccess.topic(state);
   }
 
   /** The stream epoch this sequence belongs to. */
   public long epoch() {
-    return MessageAccess.epoch(delivery);
+    return MessageAccess.epoch(state);
   }
 
   /** Per-topic sequence within {@link #epoch()}, from 1. */
   public long sequence() {
-    return MessageAccess.sequence(delivery);
+    return MessageAccess.sequence(state);
   }
 
   /** The message's key (empty if none); LATEST subscriptions conflate per key. */
   public String key() {
-    return MessageAccess.key(delivery);
+    return MessageAccess.key(state);
   }
 
   /**
@@ -67,13 +65,14 @@ public final class Message {
    * calls then see, while {@link #payloadBuffer()} keeps showing the bytes as received).
    */
   public byte[] payload() {
-    byte[] a = array;
+    byte[] a = MessageAccess.array(state);
     if (a == null) {
       synchronized (this) {
-        a = array;
+        Object s = state;
+        a = MessageAccess.array(s);
         if (a == null) {
-          a = MessageAccess.payload(delivery).toByteArray();
-          array = a;
+          a = MessageAccess.payload(s).toByteArray();
+          state = MessageAccess.withArray(s, a);
         }
       }
     }
@@ -82,7 +81,7 @@ public final class Message {
 
   /** The payload's length in bytes, without copying it. */
   public int payloadSize() {
-    return MessageAccess.payload(delivery).size();
+    return MessageAccess.payload(state).size();
   }
 
   /**
@@ -91,17 +90,17 @@ public final class Message {
    * Each call returns a new buffer positioned at the payload's first byte.
    */
   public ByteBuffer payloadBuffer() {
-    return MessageAccess.payload(delivery).asReadOnlyByteBuffer();
+    return MessageAccess.payload(state).asReadOnlyByteBuffer();
   }
 
   /** When the server produced it, ms since the Unix epoch. */
   public long timestampMillis() {
-    return MessageAccess.timestampMillis(delivery);
+    return MessageAccess.timestampMillis(state);
   }
 
   /** True when it was replayed from the server's history after a reconnect or a gap. */
   public boolean isReplay() {
-    return MessageAccess.replay(delivery);
+    return MessageAccess.replay(state);
   }
 
   @Override

@@ -10,13 +10,26 @@ import org.jspecify.annotations.Nullable;
  * The bridge between {@link Message} and the received {@link Deliver} it wraps: the session layer
  * builds a message around the delivery without copying it, and the message reads its fields here,
  * so that no protocol type appears in the public package. {@link Message} installs its private
- * constructor here when its class is initialized. A message's delivery is typed {@code Object}
- * there and is always a {@link Deliver}.
+ * constructor here when its class is initialized.
+ *
+ * <p>A message keeps one {@code Object}: its {@link Deliver}, or, once the payload has been
+ * copied into an array of the receiver's own, a {@link WithArray} holding both.
  */
 public final class MessageAccess {
   /** Message's private constructor. */
   public interface Factory {
-    Message create(Object delivery);
+    Message create(Object state);
+  }
+
+  /** A delivery together with the array {@link Message#payload()} returns. */
+  private static final class WithArray {
+    final Deliver delivery;
+    final byte[] array;
+
+    WithArray(Deliver delivery, byte[] array) {
+      this.delivery = delivery;
+      this.array = array;
+    }
   }
 
   /** Set once, by Message's static initializer. */
@@ -39,10 +52,13 @@ public final class MessageAccess {
     return f.create(delivery);
   }
 
-  /** The delivery behind a message an application builds itself; {@code payload} is not copied. */
-  public static Object delivery(String topic, long epoch, long sequence, String key, byte[] payload,
+  /**
+   * The state of a message an application builds itself: {@code payload} is not copied, and is the
+   * array {@link Message#payload()} returns.
+   */
+  public static Object built(String topic, long epoch, long sequence, String key, byte[] payload,
       long timestampMillis, boolean replay) {
-    return Deliver.newBuilder()
+    return new WithArray(Deliver.newBuilder()
         .setTopic(topic)
         .setEpoch(epoch)
         .setSequence(sequence)
@@ -50,36 +66,50 @@ public final class MessageAccess {
         .setPayload(UnsafeByteOperations.unsafeWrap(payload))
         .setTimestampMs(timestampMillis)
         .setReplay(replay)
-        .build();
+        .build(), payload);
   }
 
-  public static String topic(Object delivery) {
-    return ((Deliver) delivery).getTopic();
+  /** {@code state} with {@code array} as the message's payload array. */
+  public static Object withArray(Object state, byte[] array) {
+    return new WithArray(deliverOf(state), array);
   }
 
-  public static long epoch(Object delivery) {
-    return ((Deliver) delivery).getEpoch();
+  /** The payload array a message has handed out, or null if it has not made one yet. */
+  public static byte @Nullable [] array(Object state) {
+    return state instanceof WithArray ? ((WithArray) state).array : null;
   }
 
-  public static long sequence(Object delivery) {
-    return ((Deliver) delivery).getSequence();
+  private static Deliver deliverOf(Object state) {
+    return state instanceof Deliver ? (Deliver) state : ((WithArray) state).delivery;
   }
 
-  public static String key(Object delivery) {
-    return ((Deliver) delivery).getKey();
+  public static String topic(Object state) {
+    return deliverOf(state).getTopic();
+  }
+
+  public static long epoch(Object state) {
+    return deliverOf(state).getEpoch();
+  }
+
+  public static long sequence(Object state) {
+    return deliverOf(state).getSequence();
+  }
+
+  public static String key(Object state) {
+    return deliverOf(state).getKey();
   }
 
   /** The payload as received; immutable. */
-  public static ByteString payload(Object delivery) {
-    return ((Deliver) delivery).getPayload();
+  public static ByteString payload(Object state) {
+    return deliverOf(state).getPayload();
   }
 
-  public static long timestampMillis(Object delivery) {
-    return ((Deliver) delivery).getTimestampMs();
+  public static long timestampMillis(Object state) {
+    return deliverOf(state).getTimestampMs();
   }
 
-  public static boolean replay(Object delivery) {
-    return ((Deliver) delivery).getReplay();
+  public static boolean replay(Object state) {
+    return deliverOf(state).getReplay();
   }
 
   private static void initialize(Class<?> c) {
