@@ -64,8 +64,6 @@ final class InboundStream implements Subscription {
   private boolean drainScheduled;
   /** The thread inside {@link #startDrain}, so a drain can tell that it runs inline; else null. */
   private volatile @Nullable Thread starting;
-  /** Messages and discontinuities queued so far; written under the lock, read by the sleeping drain. */
-  private volatile long arrivals;
   private boolean full;
   /** Written under the lock; read without it by a drain delivering a batch. */
   private volatile boolean cancelled;
@@ -174,7 +172,6 @@ final class InboundStream implements Subscription {
 
   /** Caller holds the queue lock and has just queued something: true if a drain must be started. */
   private boolean claimDrain() {
-    arrivals++;
     if (drainScheduled) return false;
     drainScheduled = true;
     return true;
@@ -206,7 +203,6 @@ final class InboundStream implements Subscription {
     boolean waited = inline;
     while (true) {
       int taken = 0;
-      long arrived = -1;
       synchronized (queue) {
         if (!cancelled) {
           for (Object o; taken < BATCH && (o = queue.poll()) != null; ) batch[taken++] = o;
@@ -219,7 +215,7 @@ final class InboundStream implements Subscription {
         if (taken > 0) {
           if (full && queue.size() <= options.queueCapacity() / 2) releaseIfFull();
         } else if (!cancelled && !waited) {
-          arrived = arrivals; // fall through to a brief wait outside the lock
+          // fall through to a brief sleep outside the lock
         } else {
           drainScheduled = false;
           releaseIfFull();
@@ -228,7 +224,7 @@ final class InboundStream implements Subscription {
       }
       if (taken == 0) {
         waited = true;
-        awaitArrivalAfter(arrived);
+        sleepBeforeLookingAgain();
         continue;
       }
       waited = inline;
@@ -250,15 +246,15 @@ final class InboundStream implements Subscription {
   }
 
   /**
-   * Sleeps up to {@link #WAIT_NANOS} before the drain looks again for messages after {@code seen};
-   * an idle stream pays this once per burst, without using CPU meanwhile.
+   * Sleeps {@link #WAIT_NANOS} before the drain looks at the queue again; an idle stream pays this
+   * once per burst, without using CPU meanwhile. Nothing wakes it early: the reader only queues.
    */
-  private void awaitArrivalAfter(long seen) {
+  private void sleepBeforeLookingAgain() {
     // Real time, not the client's Clock: this bounds a sleep, it is no protocol timer.
     long deadline = System.nanoTime() + WAIT_NANOS;
     long left;
-    while (arrivals == seen && (left = deadline - System.nanoTime()) > 0) {
-      LockSupport.parkNanos(this, left); // also returns early, spuriously; the loop looks again
+    while ((left = deadline - System.nanoTime()) > 0) {
+      LockSupport.parkNanos(this, left); // may return early, spuriously: sleep the rest
     }
   }
 
