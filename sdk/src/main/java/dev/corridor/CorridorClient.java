@@ -608,7 +608,8 @@ public final class CorridorClient {
       Transport t = transport;
       if (t == null) {
         OkHttpClient base = okHttpClient != null ? okHttpClient : DefaultOkHttp.client();
-        t = new OkHttpTransport(base, compression);
+        t = new OkHttpTransport(base, maxInboundMessageBytes, compression, DefaultExecutors.pool(),
+            SystemScheduler.INSTANCE, closeTimeoutNanos);
       }
       return new CorridorClient(this, t);
     }

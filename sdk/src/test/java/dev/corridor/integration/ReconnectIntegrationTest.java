@@ -83,7 +83,8 @@ class ReconnectIntegrationTest extends IntegrationTestSupport {
     StateChange lost = recorder.awaitFailure(CONNECTED, WAITING_TO_RETRY, CONNECTION_LOST,
         CorridorException.Kind.CLOSED_BY_SERVER);
     assertThat(lost.error().closeCode()).isEqualTo(1012);
-    assertThat(first.takeCloseCode()).as("the client's answer to the close frame").isEqualTo(1000);
+    // RFC 6455 section 5.5.1: the answer echoes the status code received.
+    assertThat(first.takeCloseCode()).as("the client's answer to the close frame").isEqualTo(1012);
     recorder.awaitChange(WAITING_TO_RETRY, CONNECTING, RETRY_TIMER);
     recorder.awaitChange(CONNECTING, CONNECTED, WELCOME_RECEIVED);
   }

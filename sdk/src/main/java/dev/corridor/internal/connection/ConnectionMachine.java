@@ -21,6 +21,7 @@ import dev.corridor.TokenProvider;
 import dev.corridor.internal.heartbeat.Heartbeat;
 import dev.corridor.internal.time.SerialContext;
 import dev.corridor.internal.time.SerialTimer;
+import dev.corridor.internal.transport.FrameException;
 import dev.corridor.internal.transport.Transport;
 import dev.corridor.internal.transport.TransportRequest;
 import dev.corridor.internal.transport.TransportSocket;
@@ -295,7 +296,10 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
       completeClose();
       return;
     }
-    linkFailed(Failures.transportFailure(error, httpStatus, retryAfter, settings.clock.currentTimeMillis()), null);
+    CorridorException failure = Failures.transportFailure(error, httpStatus, retryAfter, settings.clock.currentTimeMillis());
+    if (failure.kind() == Kind.MESSAGE_TOO_LARGE || failure.kind() == Kind.PROTOCOL) protocolError(failure);
+    // A frame violation was answered with a close frame by the transport: let it go out.
+    linkFailed(failure, null, error instanceof FrameException ? failure.closeCode() : 0);
   }
 
   // ---- Failures and what follows them ----

@@ -2,6 +2,7 @@ package dev.corridor.internal.connection;
 
 import dev.corridor.CorridorException;
 import dev.corridor.CorridorException.Kind;
+import dev.corridor.internal.transport.FrameException;
 import java.text.ParseException;
 import java.text.SimpleDateFormat;
 import java.util.Locale;
@@ -27,15 +28,25 @@ final class Failures {
       return new CorridorException(Kind.HTTP_STATUS, "upgrade answered with HTTP " + httpStatus,
           null, httpStatus, -1, fromHttpHeader(retryAfter, nowMillis));
     }
+    if (error instanceof FrameException) {
+      FrameException e = (FrameException) error;
+      return new CorridorException(e.isTooLarge() ? Kind.MESSAGE_TOO_LARGE : Kind.PROTOCOL,
+          e.getMessage() + " (closed with " + e.closeCode() + ")", e, -1, e.closeCode(), -1);
+    }
+    if (error instanceof java.net.ProtocolException) {
+      return new CorridorException(Kind.PROTOCOL, "WebSocket handshake: " + error.getMessage(), error, -1, -1, -1);
+    }
+    if (error instanceof Error) {
+      return CorridorException.network("the socket's reader failed: " + error, error);
+    }
     return CorridorException.network(error.getClass().getSimpleName() + ": " + error.getMessage(), error);
   }
 
   /** Why the upgrade's answer cannot be used, or null if it can. */
   static @Nullable CorridorException checkHandshake(ConnectionSettings settings, @Nullable String subprotocol,
       @Nullable String extensions) {
-    if (!settings.compression && extensions != null) {
-      // RFC 6455 section 9.1: an extension we did not offer fails the connection. Refusing it before
-      // any frame is read keeps OkHttp from inflating without bound.
+    if (extensions != null && !(settings.compression && isDeflateOnly(extensions))) {
+      // RFC 6455 section 9.1: an extension the client did not offer fails the connection.
       return new CorridorException(Kind.PROTOCOL, "server imposed extensions '" + extensions
           + "' that were not offered");
     }
@@ -45,6 +56,12 @@ final class Failures {
           + chosen + ", expected '" + settings.subprotocol + "'");
     }
     return null;
+  }
+
+  /** True if the server accepted exactly the permessage-deflate offer (with any of its parameters). */
+  private static boolean isDeflateOnly(String extensions) {
+    String e = extensions.trim().toLowerCase(Locale.ROOT);
+    return e.startsWith("permessage-deflate") && !e.contains(",");
   }
 
   /** Visible ASCII, space and tab only (RFC 9110 field-value, without obsolete text). */

@@ -1,31 +1,53 @@
 package dev.corridor.internal.transport;
 
+import dev.corridor.Scheduler;
+import java.security.SecureRandom;
+import java.util.Collections;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import okhttp3.Call;
 import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 import okhttp3.Request;
-import okhttp3.Response;
-import okhttp3.WebSocket;
-import okhttp3.WebSocketListener;
-import okio.ByteString;
-import org.jspecify.annotations.Nullable;
 
 /**
- * {@link Transport} over OkHttp. OkHttp offers {@code permessage-deflate} on every WebSocket and
- * inflates without a size limit; unless compression is enabled, an interceptor removes the offer
- * so the server never compresses. (WebSocket calls skip network interceptors, so it must be an
- * application interceptor.) OkHttp's own ping is disabled: the heartbeat is ours.
+ * {@link Transport} on OkHttp's connection, with Corridor's own frames. OkHttp does what it does
+ * best: DNS, proxies, TLS, certificate pinning, the HTTP/1.1 upgrade request and its answer. OkHttp 5
+ * hands back the upgraded connection as {@code Response.socket()}, and {@link FramedSocket} reads
+ * and writes RFC 6455 frames on it, so that the inbound limit is checked at each frame's header,
+ * before its payload is read, which OkHttp's own WebSocket cannot do.
+ *
+ * <p>The upgrade is an ordinary call made synchronously on the socket's reader thread: it counts
+ * against OkHttp's dispatcher only while the handshake is under way, not for the socket's life
+ * (OkHttp's own WebSocket holds a dispatcher slot for as long as it is open). HTTP/1.1 is forced
+ * for the call, as OkHttp's WebSocket does, and the application client's network interceptors are
+ * left out, as they are for OkHttp's WebSocket: they may not read or replace a 101 answer.
  */
 public final class OkHttpTransport implements Transport {
-  static final String EXTENSIONS = "Sec-WebSocket-Extensions";
-
   private final OkHttpClient client;
+  private final long maxMessageBytes;
+  private final boolean compression;
+  private final Executor threads;
+  private final Scheduler scheduler;
+  private final long closeTimeoutNanos;
+  private final SecureRandom random = new SecureRandom();
 
-  public OkHttpTransport(OkHttpClient base, boolean compression) {
-    OkHttpClient.Builder b = base.newBuilder().pingInterval(0, java.util.concurrent.TimeUnit.MILLISECONDS);
-    if (!compression) {
-      b.addInterceptor(chain -> chain.proceed(chain.request().newBuilder().removeHeader(EXTENSIONS).build()));
-    }
+  /**
+   * @param threads Corridor's own pool: each socket's reader thread and its writer task run there
+   * @param scheduler real-time timer for the last resort of a close that the peer never completes
+   */
+  public OkHttpTransport(OkHttpClient base, long maxMessageBytes, boolean compression, Executor threads,
+      Scheduler scheduler, long closeTimeoutNanos) {
+    OkHttpClient.Builder b = base.newBuilder()
+        .protocols(Collections.singletonList(Protocol.HTTP_1_1))
+        .pingInterval(0, java.util.concurrent.TimeUnit.MILLISECONDS);
+    b.networkInterceptors().clear();
     this.client = b.build();
+    this.maxMessageBytes = maxMessageBytes;
+    this.compression = compression;
+    this.threads = threads;
+    this.scheduler = scheduler;
+    this.closeTimeoutNanos = closeTimeoutNanos;
   }
 
   @Override
@@ -34,79 +56,11 @@ public final class OkHttpTransport implements Transport {
     for (Map.Entry<String, String> h : request.headers().entrySet()) {
       rb.header(h.getKey(), h.getValue());
     }
-    WebSocket ws = client.newWebSocket(rb.build(), new Adapter(listener));
-    return new Socket(ws);
-  }
-
-  private static final class Socket implements TransportSocket {
-    private final WebSocket ws;
-
-    Socket(WebSocket ws) {
-      this.ws = ws;
-    }
-
-    @Override
-    public boolean send(byte[] message) {
-      return ws.send(ByteString.of(message));
-    }
-
-    @Override
-    public long queuedBytes() {
-      return ws.queueSize();
-    }
-
-    @Override
-    public void close(int code, String reason) {
-      ws.close(code, reason);
-    }
-
-    @Override
-    public void cancel() {
-      ws.cancel();
-    }
-  }
-
-  private static final class Adapter extends WebSocketListener {
-    private final TransportListener listener;
-
-    Adapter(TransportListener listener) {
-      this.listener = listener;
-    }
-
-    @Override
-    public void onOpen(WebSocket webSocket, Response response) {
-      listener.onOpen(response.header("Sec-WebSocket-Protocol"), response.header(EXTENSIONS));
-    }
-
-    @Override
-    public void onMessage(WebSocket webSocket, ByteString bytes) {
-      listener.onMessage(bytes.toByteArray());
-    }
-
-    @Override
-    public void onMessage(WebSocket webSocket, String text) {
-      listener.onTextMessage(text.length());
-    }
-
-    @Override
-    public void onClosing(WebSocket webSocket, int code, String reason) {
-      listener.onClosing(code, reason);
-    }
-
-    @Override
-    public void onClosed(WebSocket webSocket, int code, String reason) {
-      listener.onClosed(code, reason);
-    }
-
-    @Override
-    public void onFailure(WebSocket webSocket, Throwable t, @Nullable Response response) {
-      int status = -1;
-      String retryAfter = null;
-      if (response != null && response.code() != 101) {
-        status = response.code();
-        retryAfter = response.header("Retry-After");
-      }
-      listener.onFailure(t, status, retryAfter);
-    }
+    String key = Handshake.newKey(random);
+    Call call = client.newCall(Handshake.upgrade(rb, key, compression).build());
+    FramedSocket socket = new FramedSocket(call, key, listener, maxMessageBytes, compression, threads,
+        scheduler, closeTimeoutNanos);
+    threads.execute(socket);
+    return socket;
   }
 }

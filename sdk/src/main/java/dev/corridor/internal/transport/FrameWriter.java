@@ -1,0 +1,86 @@
+package dev.corridor.internal.transport;
+
+import static dev.corridor.internal.transport.Frames.FIN;
+import static dev.corridor.internal.transport.Frames.LENGTH_16;
+import static dev.corridor.internal.transport.Frames.LENGTH_64;
+import static dev.corridor.internal.transport.Frames.LENGTH_7_MAX;
+import static dev.corridor.internal.transport.Frames.MASK_FLAG;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import okio.BufferedSink;
+
+/**
+ * Writes masked RFC 6455 frames from a client. Not thread safe: one writer task at a time owns it.
+ * Frames are written into the sink's buffer, which emits full segments as it goes; the owner
+ * flushes once per batch, so a burst of small messages costs one flush, not one per message.
+ *
+ * <p>Every frame gets a fresh masking key from a {@link SecureRandom} (RFC 6455 section 5.3:
+ * keys must not be predictable), drawn {@link #KEYS_PER_DRAW} at a time to keep the generator's
+ * lock off the per-frame path.
+ */
+final class FrameWriter {
+  static final int KEYS_PER_DRAW = 64;
+
+  private final BufferedSink sink;
+  private final SecureRandom random;
+  private final byte[] keys = new byte[4 * KEYS_PER_DRAW];
+  private int nextKey = keys.length;
+  private final byte[] scratch = new byte[8192];
+
+  FrameWriter(BufferedSink sink, SecureRandom random) {
+    this.sink = sink;
+    this.random = random;
+  }
+
+  void writeFrame(int opcode, byte[] payload) throws IOException {
+    writeFrame(opcode, payload, 0, payload.length);
+  }
+
+  /** A close frame; the reason is cut to fit the 125-byte control payload. */
+  void writeClose(int code, String reason) throws IOException {
+    byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+    int n = Math.min(text.length, Frames.CONTROL_MAX - 2);
+    byte[] payload = new byte[2 + n];
+    payload[0] = (byte) (code >> 8);
+    payload[1] = (byte) code;
+    System.arraycopy(text, 0, payload, 2, n);
+    writeFrame(Frames.OP_CLOSE, payload, 0, payload.length);
+  }
+
+  void flush() throws IOException {
+    sink.flush();
+  }
+
+  private void writeFrame(int opcode, byte[] payload, int offset, int length) throws IOException {
+    sink.writeByte(FIN | opcode);
+    if (length <= LENGTH_7_MAX) {
+      sink.writeByte(MASK_FLAG | length);
+    } else if (length <= 0xffff) {
+      sink.writeByte(MASK_FLAG | LENGTH_16);
+      sink.writeShort(length);
+    } else {
+      sink.writeByte(MASK_FLAG | LENGTH_64);
+      sink.writeLong(length);
+    }
+    if (nextKey == keys.length) {
+      random.nextBytes(keys);
+      nextKey = 0;
+    }
+    int k = nextKey;
+    nextKey += 4;
+    sink.write(keys, k, 4);
+    byte[] out = scratch;
+    int done = 0;
+    while (done < length) {
+      int n = Math.min(out.length, length - done);
+      // The key repeats every 4 bytes from the payload's start; chunks are multiples of 4 long.
+      for (int i = 0; i < n; i++) {
+        out[i] = (byte) (payload[offset + done + i] ^ keys[k + ((done + i) & 3)]);
+      }
+      sink.write(out, 0, n);
+      done += n;
+    }
+  }
+}

@@ -1,0 +1,364 @@
+package dev.corridor.internal.transport;
+
+import dev.corridor.Scheduler;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.ProtocolException;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okhttp3.Response;
+import okio.BufferedSink;
+import okio.BufferedSource;
+import okio.Okio;
+import okio.Socket;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One WebSocket whose frames are Corridor's own, on the connection OkHttp upgraded.
+ *
+ * <p>Threads: {@link #run()} is the socket's reader thread, one of Corridor's: it makes the upgrade
+ * call, then reads frames until the socket ends, and makes every {@link TransportListener} call.
+ * Writes are queued by any thread ({@link #send}, {@link #close}) and written by one writer task
+ * at a time on Corridor's pool, which takes everything queued meanwhile and flushes it once.
+ * {@link #cancel()} may be called from any thread, at any time, and ends both.
+ *
+ * <p>Whatever happens on the reader thread, an {@code Error} included, ends the socket and is
+ * reported: a socket whose reader is gone is never left open.
+ */
+final class FramedSocket implements TransportSocket, Runnable, FrameReader.Callback {
+  /** A close frame waiting in the queue. */
+  private static final class Close {
+    final int code;
+    final String reason;
+
+    Close(int code, String reason) {
+      this.code = code;
+      this.reason = reason;
+    }
+  }
+
+  private final Call call;
+  private final String key;
+  private final TransportListener listener;
+  private final long maxMessageBytes;
+  private final boolean compression;
+  private final Executor writerExecutor;
+  private final Scheduler scheduler;
+  private final long closeTimeoutNanos;
+  private final Runnable writerTask = this::writeLoop;
+
+  private final Object lock = new Object();
+  // Guarded by `lock`.
+  /** Binary messages (byte[]) and at most one Close, in order. */
+  private ArrayDeque<Object> queue = new ArrayDeque<>();
+  private ArrayDeque<Object> spare = new ArrayDeque<>();
+  /** The payload of the newest unanswered Ping; older ones need no answer (RFC 6455 5.5.3). */
+  private byte @Nullable [] pendingPong;
+  /** Bytes of queued messages not yet flushed to the network. */
+  private long queuedBytes;
+  private boolean writerScheduled;
+  private boolean closeQueued;
+  private boolean closeWritten;
+  private boolean closeReceived;
+  private boolean readerDone;
+  private boolean cancelled;
+  private @Nullable Socket socket;
+  private @Nullable FrameWriter writer;
+  private @Nullable BufferedSource source;
+  private @Nullable BufferedSink sink;
+
+  FramedSocket(Call call, String key, TransportListener listener, long maxMessageBytes, boolean compression,
+      Executor writerExecutor, Scheduler scheduler, long closeTimeoutNanos) {
+    this.call = call;
+    this.key = key;
+    this.listener = listener;
+    this.maxMessageBytes = maxMessageBytes;
+    this.compression = compression;
+    this.writerExecutor = writerExecutor;
+    this.scheduler = scheduler;
+    this.closeTimeoutNanos = closeTimeoutNanos;
+  }
+
+  // ---- Reader thread ----
+
+  @Override
+  public void run() {
+    Thread thread = Thread.currentThread();
+    String name = thread.getName();
+    thread.setName("corridor-reader " + call.request().url().host());
+    try {
+      read();
+    } finally {
+      thread.setName(name);
+    }
+  }
+
+  private void read() {
+    Response response;
+    try {
+      response = call.execute();
+    } catch (Throwable t) {
+      finish();
+      listener.onFailure(t, -1, null);
+      return;
+    }
+    BufferedSource in;
+    String extensions;
+    try {
+      Socket upgraded = Handshake.check(response, key);
+      extensions = response.header(Handshake.EXTENSIONS);
+      // After the upgrade the link's liveness is the heartbeat's job: no read or write timeout.
+      upgraded.getSource().timeout().clearTimeout().clearDeadline();
+      upgraded.getSink().timeout().clearTimeout().clearDeadline();
+      in = Okio.buffer(upgraded.getSource());
+      synchronized (lock) {
+        socket = upgraded;
+        source = in;
+        BufferedSink out = Okio.buffer(upgraded.getSink());
+        sink = out;
+        writer = new FrameWriter(out, new SecureRandom());
+        if (cancelled) throw new IOException("Canceled");
+        if (!queue.isEmpty() || pendingPong != null) scheduleWriterLocked();
+      }
+    } catch (Handshake.RefusedException e) {
+      response.close();
+      finish();
+      listener.onFailure(e, response.code(), response.header("Retry-After"));
+      return;
+    } catch (Throwable t) {
+      response.close();
+      finish();
+      listener.onFailure(t, -1, null);
+      return;
+    }
+    try {
+      listener.onOpen(response.header("Sec-WebSocket-Protocol"), extensions);
+      MessageInflater inflater = compression && extensions != null ? Handshake.inflater(extensions) : null;
+      FrameReader reader = new FrameReader(in, maxMessageBytes, inflater, this);
+      while (reader.readNext()) {
+        // one message or control frame per turn
+      }
+      synchronized (lock) {
+        readerDone = true;
+      }
+      // The close handshake: our answer (or our own close) goes out, then the socket ends.
+      endAfterClose();
+    } catch (FrameException e) {
+      failWith(e, e.closeCode(), e.getMessage());
+    } catch (Throwable t) {
+      // Including an OutOfMemoryError or a listener's bug: the link cannot be trusted any more.
+      failWith(t, -1, null);
+    }
+  }
+
+  /** Ends the socket after a failure on the reader thread, with a close frame first if given. */
+  private void failWith(Throwable error, int closeCode, @Nullable String reason) {
+    boolean closing;
+    synchronized (lock) {
+      readerDone = true;
+      closing = closeCode > 0 && !cancelled && !closeQueued;
+      if (closing) enqueueCloseLocked(closeCode, reason == null ? "" : reason);
+    }
+    if (closing) {
+      endAfterClose();
+    } else {
+      finish();
+    }
+    listener.onFailure(error, -1, null);
+  }
+
+  /** The writer sends the close and ends the socket; if it cannot within the timeout, cancel. */
+  private void endAfterClose() {
+    boolean done;
+    synchronized (lock) {
+      done = cancelled || (closeWritten && !writerScheduled);
+    }
+    if (done) {
+      finish();
+      return;
+    }
+    scheduler.schedule(this::cancel, closeTimeoutNanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void onBinary(byte[] message) {
+    listener.onMessage(message);
+  }
+
+  @Override
+  public void onText(long bytes) {
+    listener.onTextMessage((int) Math.min(bytes, Integer.MAX_VALUE));
+  }
+
+  @Override
+  public void onPing(byte[] payload) {
+    synchronized (lock) {
+      if (closeQueued || cancelled) return;
+      pendingPong = payload;
+      scheduleWriterLocked();
+    }
+  }
+
+  @Override
+  public void onPong() {
+    // Protocol v1's heartbeat uses its own Ping envelopes; an unsolicited pong frame means nothing.
+  }
+
+  @Override
+  public void onClose(int code, String reason) {
+    synchronized (lock) {
+      closeReceived = true;
+      // Echo the code, as RFC 6455 section 5.5.1 asks; a close without one is answered with 1000.
+      if (!closeQueued) enqueueCloseLocked(code == Frames.NO_STATUS ? 1000 : code, "");
+    }
+    listener.onClosing(code, reason);
+  }
+
+  // ---- Any thread ----
+
+  @Override
+  public boolean send(byte[] message) {
+    synchronized (lock) {
+      if (closeQueued || cancelled) return false;
+      queue.add(message);
+      queuedBytes += message.length;
+      scheduleWriterLocked();
+      return true;
+    }
+  }
+
+  @Override
+  public long queuedBytes() {
+    synchronized (lock) {
+      return queuedBytes;
+    }
+  }
+
+  @Override
+  public void close(int code, String reason) {
+    String invalid = Frames.invalidCloseCode(code);
+    if (invalid != null) throw new IllegalArgumentException(invalid);
+    synchronized (lock) {
+      if (closeQueued || cancelled) return;
+      enqueueCloseLocked(code, reason);
+    }
+  }
+
+  @Override
+  public void cancel() {
+    Socket s;
+    synchronized (lock) {
+      if (cancelled) return;
+      cancelled = true;
+      queue.clear();
+      pendingPong = null;
+      queuedBytes = 0;
+      s = socket;
+    }
+    if (s != null) {
+      s.cancel();
+    } else {
+      call.cancel();
+    }
+    closeStreams();
+  }
+
+  private void finish() {
+    cancel();
+  }
+
+  private void closeStreams() {
+    BufferedSource in;
+    BufferedSink out;
+    synchronized (lock) {
+      in = source;
+      out = sink;
+      source = null;
+      sink = null;
+    }
+    // Releases OkHttp's hold on the connection; the socket itself is already closed.
+    closeQuietly(in);
+    closeQuietly(out);
+  }
+
+  private static void closeQuietly(@Nullable Closeable c) {
+    if (c == null) return;
+    try {
+      c.close();
+    } catch (IOException | RuntimeException ignored) {
+      // The socket is gone either way.
+    }
+  }
+
+  private void enqueueCloseLocked(int code, String reason) {
+    closeQueued = true;
+    queue.add(new Close(code, reason));
+    scheduleWriterLocked();
+  }
+
+  private void scheduleWriterLocked() {
+    if (writerScheduled || writer == null || cancelled) return;
+    writerScheduled = true;
+    writerExecutor.execute(writerTask);
+  }
+
+  // ---- Writer task ----
+
+  /** Writes everything queued, one flush per batch, until the queue is empty. */
+  private void writeLoop() {
+    FrameWriter w;
+    while (true) {
+      ArrayDeque<Object> batch;
+      byte[] pong;
+      synchronized (lock) {
+        w = writer;
+        if (cancelled || w == null || (queue.isEmpty() && pendingPong == null)) {
+          writerScheduled = false;
+          break;
+        }
+        batch = queue;
+        queue = spare;
+        spare = batch;
+        pong = pendingPong;
+        pendingPong = null;
+      }
+      long bytes = 0;
+      boolean wroteClose = false;
+      try {
+        if (pong != null) w.writeFrame(Frames.OP_PONG, pong);
+        for (Object o; (o = batch.poll()) != null; ) {
+          if (o instanceof byte[]) {
+            byte[] m = (byte[]) o;
+            w.writeFrame(Frames.OP_BINARY, m);
+            bytes += m.length;
+          } else {
+            Close c = (Close) o;
+            w.writeClose(c.code, c.reason);
+            wroteClose = true;
+          }
+        }
+        w.flush();
+      } catch (Throwable t) {
+        // The reader sees the broken socket and reports it; the writer only stops.
+        batch.clear();
+        synchronized (lock) {
+          writerScheduled = false;
+        }
+        cancel();
+        return;
+      }
+      synchronized (lock) {
+        queuedBytes -= bytes;
+        if (wroteClose) closeWritten = true;
+      }
+    }
+    boolean end;
+    synchronized (lock) {
+      end = closeWritten && (closeReceived || readerDone);
+    }
+    if (end) cancel(); // both closes exchanged (or the reader failed): nothing more to say
+  }
+}
