@@ -2,6 +2,7 @@ package dev.corridor;
 
 import dev.corridor.internal.DefaultExecutors;
 import dev.corridor.internal.EventFanout;
+import dev.corridor.internal.Guarded;
 import dev.corridor.internal.RequiresApi26;
 import dev.corridor.internal.codec.EnvelopeCodec;
 import dev.corridor.internal.connection.ConnectionMachine;
@@ -58,6 +59,7 @@ public final class CorridorClient {
   private final EventFanout events = new EventFanout();
   private final CopyOnWriteArrayList<StateListener> stateListeners = new CopyOnWriteArrayList<>();
   private final Executor callbackExecutor;
+  private final Guarded.Reporter reporter;
   private final Counters counters = new Counters();
   private final ConnectionMachine machine;
   private final Session session;
@@ -67,28 +69,38 @@ public final class CorridorClient {
 
   private CorridorClient(Builder builder, Transport transport) {
     this.config = builder.copy();
-    this.context = new SerialContext(error -> events.callbackFailed(error));
+    // A task that throws is a bug in Corridor, not in the application: the client fails loudly.
+    this.context = new SerialContext(config.contextExecutor, this::internalError);
     this.events.add(config.eventListener);
+    Guarded.Reporter reporter = error -> context.execute(() -> events.callbackFailed(error));
+    this.reporter = reporter;
     Executor callbacks = config.callbackExecutor;
     this.callbackExecutor = callbacks != null ? callbacks : new SerialExecutor(DefaultExecutors.pool());
+    // Futures complete on a path of their own, so a listener blocked on one cannot hold it up.
+    Executor completions = config.completionExecutor != null
+        ? config.completionExecutor : new SerialExecutor(DefaultExecutors.pool());
     Executor tokens = config.tokenExecutor != null ? config.tokenExecutor : DefaultExecutors.pool();
     Random defaultRandom = new Random();
-    RandomSource random = config.random != null ? config.random : defaultRandom::nextDouble;
+    RandomSource random = config.random != null ? Guarded.random(config.random, reporter) : defaultRandom::nextDouble;
+    Clock clock = Guarded.clock(config.clock, reporter);
+    Scheduler ownTimer = SystemScheduler.forClock(clock);
+    Scheduler scheduler = config.scheduler != null ? Guarded.scheduler(config.scheduler, ownTimer, reporter) : ownTimer;
     ConnectionSettings settings = new ConnectionSettings(config.url, EnvelopeCodec.SUBPROTOCOL,
-        config.tokenProvider, tokens, config.networkMonitor, config.backoff, config.errorPolicy,
-        random, config.clock, config.scheduler, config.heartbeatIntervalNanos,
-        config.pongTimeoutNanos, config.handshakeTimeoutNanos, config.closeTimeoutNanos,
-        config.stabilityWindowNanos, config.maxInboundMessageBytes, config.compression);
+        config.tokenProvider, tokens, new Guarded.Monitor(config.networkMonitor, reporter),
+        Guarded.backoff(config.backoff, reporter), config.errorPolicy, random, clock, scheduler,
+        config.heartbeatIntervalNanos, config.pongTimeoutNanos, config.handshakeTimeoutNanos,
+        config.closeTimeoutNanos, config.stabilityWindowNanos, config.maxInboundMessageBytes,
+        config.compression, config.readHoldTimeoutNanos, reporter);
     ReadGate gate = new ReadGate();
     this.machine = new ConnectionMachine(settings, context, transport, events, this::dispatch, counters, gate);
     this.publisher = new Publisher(config.outboxMaxMessages, config.outboxMaxBytes,
-        config.writeHighWaterBytes, config.maxInFlight, config.clock, config.scheduler, context,
-        callbackExecutor, events, counters);
-    this.subscriptions = new Subscriptions(config.clock, config.scheduler, context, callbackExecutor,
-        events, counters, gate);
-    this.requests = new Requests(config.clock, config.scheduler, context, callbackExecutor);
+        config.writeHighWaterBytes, config.maxInFlight, clock, scheduler, context,
+        completions, events, counters);
+    this.subscriptions = new Subscriptions(clock, scheduler, context, callbackExecutor,
+        config.callbackExecutor == null, events, counters, gate, reporter);
+    this.requests = new Requests(clock, scheduler, context, completions);
     this.session = new Session(config.clientId, USER_AGENT, config.maxInboundMessageBytes,
-        config.clock, machine, publisher, subscriptions, requests);
+        clock, machine, publisher, subscriptions, requests);
     machine.attach(session);
   }
 
@@ -159,8 +171,11 @@ public final class CorridorClient {
    *
    * <p>The payload array is copied; the caller may reuse it.
    *
-   * @return a future completed exactly once, on the callback executor, with the message's
-   *     {@link SendResult}; it never completes exceptionally
+   * @return a future completed exactly once with the message's {@link SendResult}; it never
+   *     completes exceptionally, and the caller cannot complete or cancel it. It completes on one
+   *     of Corridor's threads, never the callback executor, so a listener may wait for it; stages
+   *     attached with {@code thenAccept} and the like run on that thread (keep them short), or
+   *     where {@code thenAcceptAsync(action, executor)} says
    * @throws IllegalArgumentException if {@code topic} is empty or the payload is larger than the
    *     server accepts (its Welcome's {@code max_message_bytes}); a message larger than the
    *     outbox's byte bound is not thrown but ends {@link SendResult.Outcome#OVERFLOW}
@@ -202,7 +217,9 @@ public final class CorridorClient {
    * Sends a request and completes with the server's response. Waits for a connection if there is
    * none. Fails with {@link RequestException}: {@code TIMEOUT} after the options' timeout,
    * {@code DISCONNECTED} if the link drops after sending (unless idempotent, then it is sent
-   * again), {@code REJECTED} if the server answers with an Error, {@code CLOSED} on close.
+   * again), {@code REJECTED} if the server answers with an Error, {@code CLOSED} on close. The
+   * future completes on one of Corridor's threads, as {@link #send(String, byte[], SendOptions)}'s
+   * does; the caller cannot complete or cancel it.
    */
   public CompletableFuture<Response> request(String method, byte[] payload, RequestOptions options) {
     requireNonNull(method, "method");
@@ -255,15 +272,25 @@ public final class CorridorClient {
     return config.clientId;
   }
 
+  /** For tests: runs {@code task} as a task of the client's serial context (to inject a bug). */
+  void runInContext(Runnable task) {
+    context.execute(task);
+  }
+
+  /** A task of the serial context threw: a bug in Corridor, which fails the client. */
+  private void internalError(Throwable bug) {
+    machine.internalError(bug);
+  }
+
   private void dispatch(StateChange change) {
     for (StateListener listener : stateListeners) {
-      callbackExecutor.execute(() -> {
+      Guarded.execute(callbackExecutor, () -> {
         try {
           listener.onStateChanged(change);
         } catch (Throwable t) {
-          context.execute(() -> events.callbackFailed(t));
+          reporter.callbackFailed(t);
         }
-      });
+      }, reporter);
     }
   }
 
@@ -286,8 +313,10 @@ public final class CorridorClient {
     private EventListener eventListener = EventListener.NONE;
     private @Nullable Executor callbackExecutor;
     private @Nullable Executor tokenExecutor;
+    private @Nullable Executor completionExecutor;
+    private Executor contextExecutor = DefaultExecutors.pool();
     private Clock clock = Clock.SYSTEM;
-    private Scheduler scheduler = SystemScheduler.INSTANCE;
+    private @Nullable Scheduler scheduler;
     private @Nullable RandomSource random;
     private BackoffPolicy backoff = ExponentialBackoff.DEFAULT;
     private ErrorPolicy errorPolicy = ErrorPolicy.DEFAULT;
@@ -302,6 +331,7 @@ public final class CorridorClient {
     private long outboxMaxBytes = 8L << 20;
     private long writeHighWaterBytes = 1L << 20;
     private int maxInFlight = 1_000;
+    private long readHoldTimeoutNanos = TimeUnit.SECONDS.toNanos(30);
 
     private Builder(String url) {
       this.url = validateUrl(url);
@@ -317,8 +347,11 @@ public final class CorridorClient {
       b.eventListener = eventListener;
       b.callbackExecutor = callbackExecutor;
       b.tokenExecutor = tokenExecutor;
+      b.completionExecutor = completionExecutor;
+      b.contextExecutor = contextExecutor;
       b.clock = clock;
       b.scheduler = scheduler;
+      b.readHoldTimeoutNanos = readHoldTimeoutNanos;
       b.random = random;
       b.backoff = backoff;
       b.errorPolicy = errorPolicy;
@@ -409,17 +442,17 @@ public final class CorridorClient {
 
     /**
      * Where {@link StateListener}s and subscription listeners (unless their
-     * {@link SubscribeOptions.Builder#executor} says otherwise) are called and where the futures of
-     * {@code send} and {@code request} complete. Android apps pass the main-thread executor
-     * ({@code ContextCompat.getMainExecutor(context)}). It should run tasks in submission order.
-     * Default: a background thread per client at a time, in order, from a shared daemon pool.
+     * {@link SubscribeOptions.Builder#executor} says otherwise) are called. Android apps pass the
+     * main-thread executor ({@code ContextCompat.getMainExecutor(context)}). It should run tasks in
+     * submission order. Default: a background thread per client at a time, in order, from a
+     * shared daemon pool.
      *
-     * <p>A direct executor ({@code Runnable::run}) runs callbacks on the connection's own thread,
-     * inside its serial context: the lowest latency (on loopback, docs/benchmarks.md measures a
-     * request round trip about 10 to 20 µs faster at the median, and a dense stream's messages
-     * then never wait, as they may for up to about 50 µs, for the listener's thread to look again),
-     * but a callback that blocks or is slow then stalls the connection, its heartbeat included.
-     * Use it only for callbacks that are fast and never block.
+     * <p>Corridor never runs its own work on this executor and never blocks, parks or floods it:
+     * messages are delivered in slices of at most 256 messages or 4 ms, after which the delivery
+     * re-posts itself behind whatever else the executor has queued. A listener may
+     * block (on a {@code send} or {@code request} future, say): futures complete on Corridor's own
+     * threads, not here. If the executor refuses a task, the failure is reported to
+     * {@link EventListener#callbackFailed} and that callback is lost.
      */
     public Builder callbackExecutor(Executor executor) {
       this.callbackExecutor = requireNonNull(executor, "executor");
@@ -432,13 +465,27 @@ public final class CorridorClient {
       return this;
     }
 
-    /** Time source. Default {@link Clock#SYSTEM}; tests use {@link dev.corridor.testing.FakeTime}. */
+    /**
+     * Time source for every timer and deadline: heartbeat, backoff, TTLs, timeouts. Default
+     * {@link Clock#SYSTEM} ({@code System.nanoTime}). The default scheduler runs on this clock, so
+     * the two always share one time base. On Android, {@code System.nanoTime} stops while the
+     * device is in deep sleep; a clock on {@code SystemClock.elapsedRealtimeNanos()} keeps counting,
+     * so TTLs expire and backoff waits end on real elapsed time (docs/android.md). Tests use
+     * {@link dev.corridor.testing.FakeTime}. A clock that throws is reported and replaced by the
+     * system clock for that reading.
+     */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Timers. Default: one shared daemon thread; tests use {@link dev.corridor.testing.FakeTime}. */
+    /**
+     * Timers. Default: one daemon thread shared by every client, on this client's {@link #clock}:
+     * a task is due when the clock reaches its deadline, and tasks whose deadline passed while the
+     * device slept run within 2 s of it waking. A scheduler set here must run on the same time
+     * base as the clock (as {@link dev.corridor.testing.FakeTime} does). Its tasks only hand work
+     * to the client; if it throws, Corridor's own timer is used instead.
+     */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = requireNonNull(scheduler, "scheduler");
       return this;
@@ -576,6 +623,19 @@ public final class CorridorClient {
     }
 
     /**
+     * Longest time a full RELIABLE subscription queue may hold back the socket's reads. Holding
+     * reads is the backpressure that makes a fast server wait for a slow listener (and while reads
+     * are held, the heartbeat does not count the silence against the link). Past this time the
+     * client stops waiting: it reports {@link CorridorException.Kind#SLOW_CONSUMER}, drops the
+     * connection and reconnects, and the subscription resumes from its last delivered message,
+     * so nothing is lost or repeated. Default 30 s.
+     */
+    public Builder readHoldTimeout(long timeout, TimeUnit unit) {
+      this.readHoldTimeoutNanos = positiveNanos("readHoldTimeout", timeout, unit);
+      return this;
+    }
+
+    /**
      * Bytes queued in the socket above which the client stops writing and keeps messages in the
      * outbox until the socket drains. Default 1 MiB, well under OkHttp's 16 MiB queue limit (which
      * closes the socket). Must be between 1 KiB and 8 MiB.
@@ -595,6 +655,18 @@ public final class CorridorClient {
     public Builder maxInFlight(int messages) {
       if (messages < 1) throw new IllegalArgumentException("maxInFlight must be >= 1: " + messages);
       this.maxInFlight = messages;
+      return this;
+    }
+
+    /** For tests: where the client's serial context runs (a direct executor runs it inline). */
+    Builder contextExecutor(Executor executor) {
+      this.contextExecutor = requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** For tests: where send and request futures complete. */
+    Builder completionExecutor(Executor executor) {
+      this.completionExecutor = requireNonNull(executor, "executor");
       return this;
     }
 

@@ -34,8 +34,23 @@ public final class CorridorException extends Exception {
     HANDSHAKE_TIMEOUT,
     /** An inbound message exceeded the maximum inbound message size. */
     MESSAGE_TOO_LARGE,
-    /** An inbound message was not a valid protocol v1 envelope, or broke a protocol rule. */
+    /**
+     * An inbound message was not a valid protocol v1 envelope, or broke a protocol rule, or the
+     * server broke the WebSocket protocol (RFC 6455: reserved bits, a masked or malformed frame,
+     * an invalid close code); the connection was then closed with 1002 or 1007.
+     */
     PROTOCOL,
+    /**
+     * A RELIABLE subscription's listener did not keep up: its full queue held the socket's reads
+     * for longer than {@link CorridorClient.Builder#readHoldTimeout}. The connection is dropped
+     * and re-established; the subscription resumes after its last delivered message.
+     */
+    SLOW_CONSUMER,
+    /**
+     * A bug in Corridor: one of its own tasks threw. The client is {@link ConnectionState#FAILED}
+     * with this as its error, and the cause is the exception; please report it.
+     */
+    INTERNAL,
     /**
      * The attempt or connection was abandoned on purpose: {@code close()}, {@code pause()} or a
      * network loss reported by the {@link NetworkMonitor}.

@@ -29,7 +29,14 @@ public final class StateChange {
     /** {@link CorridorClient#close()} was called. */
     CLOSE_REQUESTED,
     /** A clean close finished (or its timeout elapsed). */
-    CLOSE_COMPLETED
+    CLOSE_COMPLETED,
+    /**
+     * A RELIABLE listener held the socket's reads for longer than the read-hold timeout; see
+     * {@link CorridorException.Kind#SLOW_CONSUMER}.
+     */
+    READS_HELD_TOO_LONG,
+    /** A bug in Corridor; see {@link CorridorException.Kind#INTERNAL}. */
+    INTERNAL_ERROR
   }
 
   private final ConnectionState previous;

@@ -37,6 +37,8 @@ final class Harness {
         .random(random)
         .networkMonitor(network)
         .callbackExecutor(Runnable::run)
+        .contextExecutor(Runnable::run)
+        .completionExecutor(Runnable::run)
         .tokenExecutor(Runnable::run)
         .eventListener(events)
         .clientId("client-1")

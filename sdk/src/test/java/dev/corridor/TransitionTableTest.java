@@ -177,6 +177,37 @@ class TransitionTableTest {
     });
   }
 
+  /** A task of the client's own throws: a bug in Corridor, which must fail the client loudly. */
+  private static void injectBug(Harness h) {
+    h.client.runInContext(() -> {
+      throw new IllegalStateException("injected bug");
+    });
+  }
+
+  static {
+    row(IDLE, ConnectionState.FAILED, h -> {
+      idle(h);
+      injectBug(h);
+    });
+    row(WAITING_TO_RETRY, ConnectionState.FAILED, h -> {
+      waiting(h);
+      injectBug(h);
+    });
+    row(OFFLINE, ConnectionState.FAILED, h -> {
+      offline(h);
+      injectBug(h);
+    });
+    row(PAUSED, ConnectionState.FAILED, h -> {
+      paused(h);
+      injectBug(h);
+    });
+    row(CLOSING, ConnectionState.FAILED, h -> {
+      h.start();
+      h.client.close();
+      injectBug(h);
+    });
+  }
+
   static Stream<Arguments> rows() {
     return SCENARIOS.keySet().stream().map(Arguments::of);
   }

@@ -13,6 +13,7 @@ import dev.corridor.Scheduler;
 import dev.corridor.SubscribeOptions;
 import dev.corridor.Subscription;
 import dev.corridor.TokenProvider;
+import dev.corridor.internal.Guarded;
 import dev.corridor.internal.codec.EnvelopeCodec;
 import dev.corridor.internal.connection.ConnectionMachine;
 import dev.corridor.internal.connection.ConnectionSettings;
@@ -179,12 +180,17 @@ public class InboundPathBenchmark {
   public void setUp() throws Exception {
     Clock clock = Clock.SYSTEM;
     Executor direct = Runnable::run;
-    SerialContext context = new SerialContext(error -> uncaught = error);
+    // Drains run inline: the benchmark thread plays the socket's reader, whose inbound path runs
+    // the context itself when it is idle, as the real reader does.
+    SerialContext context = new SerialContext(direct, error -> uncaught = error);
+    Guarded.Reporter reporter = error -> uncaught = error;
     ConnectionSettings settings = new ConnectionSettings("wss://bench.invalid/v1",
-        EnvelopeCodec.SUBPROTOCOL, TokenProvider.NONE, direct, NetworkMonitor.ALWAYS_AVAILABLE,
+        EnvelopeCodec.SUBPROTOCOL, TokenProvider.NONE, direct,
+        new Guarded.Monitor(NetworkMonitor.ALWAYS_AVAILABLE, reporter),
         ExponentialBackoff.DEFAULT, ErrorPolicy.DEFAULT, () -> 0.5, clock, NEVER,
         TimeUnit.SECONDS.toNanos(25), TimeUnit.SECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(15),
-        TimeUnit.SECONDS.toNanos(5), TimeUnit.SECONDS.toNanos(30), 1 << 20, false);
+        TimeUnit.SECONDS.toNanos(5), TimeUnit.SECONDS.toNanos(30), 1 << 20, false,
+        TimeUnit.SECONDS.toNanos(30), reporter);
     Transport transport = (TransportRequest request, TransportListener listener) -> {
       socket.listener = listener;
       return socket;
@@ -194,7 +200,8 @@ public class InboundPathBenchmark {
     machine = new ConnectionMachine(settings, context, transport, events, change -> {}, counters, gate);
     Publisher publisher = new Publisher(10_000, 8L << 20, 1L << 20, 1_000, clock, NEVER, context,
         direct, events, counters);
-    Subscriptions subscriptions = new Subscriptions(clock, NEVER, context, direct, events, counters, gate);
+    Subscriptions subscriptions = new Subscriptions(clock, NEVER, context, direct, false, events, counters,
+        gate, reporter);
     Requests requests = new Requests(clock, NEVER, context, direct);
     session = new Session("bench-client", "corridor-bench", 1 << 20, clock, machine, publisher,
         subscriptions, requests);

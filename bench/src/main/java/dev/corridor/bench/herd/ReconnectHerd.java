@@ -9,6 +9,7 @@ import dev.corridor.NetworkMonitor;
 import dev.corridor.RandomSource;
 import dev.corridor.TokenProvider;
 import dev.corridor.internal.connection.ConnectionControl;
+import dev.corridor.internal.Guarded;
 import dev.corridor.internal.connection.ConnectionMachine;
 import dev.corridor.internal.connection.ConnectionSettings;
 import dev.corridor.internal.connection.Counters;
@@ -94,12 +95,13 @@ public final class ReconnectHerd {
       };
       Executor direct = Runnable::run;
       RandomSource jitter = random::nextDouble;
+      Guarded.Reporter reporter = error -> { throw new AssertionError(error); };
       ConnectionSettings settings = new ConnectionSettings("ws://herd.invalid/v1", "corridor.v1",
-          TokenProvider.NONE, direct, NetworkMonitor.ALWAYS_AVAILABLE, policy, ErrorPolicy.DEFAULT,
-          jitter, time, time, TimeUnit.SECONDS.toNanos(25), TimeUnit.SECONDS.toNanos(10),
-          TimeUnit.SECONDS.toNanos(15), TimeUnit.SECONDS.toNanos(5), TimeUnit.SECONDS.toNanos(30),
-          1 << 20, false);
-      SerialContext context = new SerialContext(error -> { throw new AssertionError(error); });
+          TokenProvider.NONE, direct, new Guarded.Monitor(NetworkMonitor.ALWAYS_AVAILABLE, reporter),
+          policy, ErrorPolicy.DEFAULT, jitter, time, time, TimeUnit.SECONDS.toNanos(25),
+          TimeUnit.SECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(15), TimeUnit.SECONDS.toNanos(5),
+          TimeUnit.SECONDS.toNanos(30), 1 << 20, false, TimeUnit.SECONDS.toNanos(30), reporter);
+      SerialContext context = new SerialContext(direct, error -> { throw new AssertionError(error); });
       ConnectionMachine[] self = new ConnectionMachine[1];
       ConnectionMachine machine = new ConnectionMachine(settings, context, server, events, change -> {
         if (change.current() == ConnectionState.CONNECTED && dropNanos[0] >= 0 && connectedAt[id] < 0) {

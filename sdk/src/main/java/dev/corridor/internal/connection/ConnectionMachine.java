@@ -18,6 +18,7 @@ import dev.corridor.NetworkMonitor;
 import dev.corridor.StateChange;
 import dev.corridor.StateChange.Cause;
 import dev.corridor.TokenProvider;
+import dev.corridor.internal.Guarded;
 import dev.corridor.internal.heartbeat.Heartbeat;
 import dev.corridor.internal.time.SerialContext;
 import dev.corridor.internal.time.SerialTimer;
@@ -58,6 +59,8 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
   private final SerialTimer handshakeTimer;
   private final SerialTimer stabilityTimer;
   private final SerialTimer closeTimer;
+  /** Bounds how long a full RELIABLE queue may hold an established connection's reads. */
+  private final SerialTimer holdTimer;
   private final ReadGate readGate;
   private final RetryPlanner planner;
   /** Set once by {@link #attach}, before the first {@code connect()}. */
@@ -90,6 +93,8 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     this.handshakeTimer = new SerialTimer(settings.scheduler, context, this::onHandshakeTimeout);
     this.stabilityTimer = new SerialTimer(settings.scheduler, context, planner::stable);
     this.closeTimer = new SerialTimer(settings.scheduler, context, this::completeClose);
+    this.holdTimer = new SerialTimer(settings.scheduler, context, this::onReadsHeldTooLong);
+    readGate.setListener(holding -> context.execute(() -> readHoldChanged(holding)));
   }
 
   /** Connects the protocol layer. Must be called once, before {@link #connect()}. */
@@ -193,7 +198,7 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
       openSocket(gen, null); // nothing to fetch: spare the attempt a round trip through the token executor
       return;
     }
-    settings.tokenExecutor.execute(() -> {
+    boolean accepted = Guarded.execute(settings.tokenExecutor, () -> {
       String token;
       try {
         token = settings.tokenProvider.token(forceRefresh);
@@ -205,7 +210,11 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
         return;
       }
       ifCurrent(gen, () -> openSocket(gen, token));
-    });
+    }, settings.reporter);
+    if (!accepted) {
+      linkFailed(new CorridorException(Kind.TOKEN_UNAVAILABLE, "the token executor refused the task"),
+          Cause.ATTEMPT_FAILED);
+    }
   }
 
   private void openSocket(long gen, @Nullable String token) {
@@ -240,7 +249,7 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
 
   /** {@code ifCurrent(gen, () -> onMessage(message))} without allocating, for once per message. */
   void onMessageIfCurrent(long gen, byte[] message) {
-    context.execute(gen, message, inbound);
+    context.executeOnReader(gen, message, inbound);
   }
 
   /** The body of {@link #onMessageIfCurrent}, allocated once. */
@@ -349,6 +358,8 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
       }
     }
     generation++;
+    readGate.abandon();
+    holdTimer.cancel();
     heartbeat.stop();
     handshakeTimer.cancel();
     stabilityTimer.cancel();
@@ -453,6 +464,8 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     counters.connections++;
     planner.connected();
     transition(CONNECTED, Cause.WELCOME_RECEIVED, null, -1);
+    readGate.establish(generation);
+    if (readGate.isHolding()) holdTimer.start(settings.readHoldTimeoutNanos);
     long interval = settings.heartbeatIntervalNanos;
     if (heartbeatHintMillis > 0) {
       // Ping at least as often as the server asks, but never more than once a second.
@@ -486,6 +499,49 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
   public void protocolError(CorridorException error) {
     counters.protocolErrors++;
     events.protocolError(error);
+  }
+
+  // ---- Read holds and internal failures ----
+
+  private void readHoldChanged(boolean holding) {
+    if (!holding) {
+      holdTimer.cancel();
+    } else if (state == CONNECTED && !holdTimer.isPending()) {
+      holdTimer.start(settings.readHoldTimeoutNanos);
+    }
+  }
+
+  private void onReadsHeldTooLong() {
+    if (state != CONNECTED || !readGate.isHolding()) return;
+    long millis = TimeUnit.NANOSECONDS.toMillis(settings.readHoldTimeoutNanos);
+    linkFailed(new CorridorException(Kind.SLOW_CONSUMER, "a RELIABLE listener held the socket's reads for "
+        + millis + " ms"), Cause.READS_HELD_TOO_LONG);
+  }
+
+  /**
+   * A task of the serial context threw: a bug in Corridor. The client fails with it as the cause,
+   * rather than carrying on in a state that may be half changed. Called in the context.
+   */
+  public void internalError(Throwable bug) {
+    if (state.isTerminal()) return;
+    CorridorException error = new CorridorException(Kind.INTERNAL, "a Corridor task threw " + bug, bug,
+        -1, -1, -1);
+    try {
+      terminate(FAILED, Cause.INTERNAL_ERROR, error);
+    } catch (Throwable second) {
+      // Even ending the client failed: at least make the state say so, and drop the socket.
+      error.addSuppressed(second);
+      ConnectionState previous = state;
+      state = FAILED;
+      TransportSocket s = socket;
+      socket = null;
+      if (s != null) s.cancel();
+      try {
+        observer.stateChanged(new StateChange(previous, FAILED, Cause.INTERNAL_ERROR, error, -1));
+      } catch (Throwable ignored) {
+        // nothing more can be done
+      }
+    }
   }
 
   // ---- Heartbeat.Host ----

@@ -3,10 +3,10 @@ package dev.corridor.internal.connection;
 import dev.corridor.BackoffPolicy;
 import dev.corridor.Clock;
 import dev.corridor.ErrorPolicy;
-import dev.corridor.NetworkMonitor;
 import dev.corridor.RandomSource;
 import dev.corridor.Scheduler;
 import dev.corridor.TokenProvider;
+import dev.corridor.internal.Guarded;
 import java.util.concurrent.Executor;
 
 /** The connection's configuration, already validated by the public builder. Immutable. */
@@ -15,7 +15,7 @@ public final class ConnectionSettings {
   public final String subprotocol;
   public final TokenProvider tokenProvider;
   public final Executor tokenExecutor;
-  public final NetworkMonitor networkMonitor;
+  public final Guarded.Monitor networkMonitor;
   public final BackoffPolicy backoffPolicy;
   public final ErrorPolicy errorPolicy;
   public final RandomSource random;
@@ -29,14 +29,20 @@ public final class ConnectionSettings {
   public final int maxInboundMessageBytes;
   /** Whether permessage-deflate was offered; if not, a server imposing it is refused. */
   public final boolean compression;
+  /** Longest time a full RELIABLE queue may hold the socket's reads. */
+  public final long readHoldTimeoutNanos;
+  /** Reports failures of application code (posted to the context). */
+  public final Guarded.Reporter reporter;
 
   public ConnectionSettings(String url, String subprotocol, TokenProvider tokenProvider,
-      Executor tokenExecutor, NetworkMonitor networkMonitor, BackoffPolicy backoffPolicy,
+      Executor tokenExecutor, Guarded.Monitor networkMonitor, BackoffPolicy backoffPolicy,
       ErrorPolicy errorPolicy, RandomSource random, Clock clock, Scheduler scheduler,
       long heartbeatIntervalNanos, long pongTimeoutNanos, long handshakeTimeoutNanos,
       long closeTimeoutNanos, long stabilityWindowNanos, int maxInboundMessageBytes,
-      boolean compression) {
+      boolean compression, long readHoldTimeoutNanos, Guarded.Reporter reporter) {
     this.compression = compression;
+    this.readHoldTimeoutNanos = readHoldTimeoutNanos;
+    this.reporter = reporter;
     this.url = url;
     this.subprotocol = subprotocol;
     this.tokenProvider = tokenProvider;

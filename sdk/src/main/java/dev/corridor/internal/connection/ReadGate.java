@@ -2,24 +2,42 @@ package dev.corridor.internal.connection;
 
 /**
  * Backpressure from RELIABLE listeners to the socket: while any reliable subscription's queue is
- * full, the transport's reader thread waits here before handing over the next message, so the
- * kernel's receive window closes and the server slows down, instead of memory growing or messages
- * being dropped. Thread-safe; the wait happens outside the serial context.
+ * full, the socket's reader thread (Corridor's own) waits here before handing over the next
+ * message of an established connection, so the kernel's receive window closes and the server slows
+ * down, instead of memory growing or messages being dropped. Thread-safe; the wait happens outside
+ * the serial context.
+ *
+ * <p>Bounds: the connection's handshake (its Welcome) is never held, so a new connection can
+ * always be established; the hold of an established connection is bounded by the connection
+ * (its read-hold timer, started and stopped through {@link HoldListener}), which drops the link,
+ * and with it the wait ({@link #abandon}), when a hold lasts too long.
  */
 public final class ReadGate {
-  /** Number of subscriptions whose queue is full; reads wait while it is above zero. Written under the lock. */
-  private volatile int fullQueues;
-  private volatile boolean open = true;
-
-  /** Called on the transport's reader thread before each inbound message. */
-  public void awaitReadable() {
-    if (fullQueues == 0 || !open) return; // the common case: no lock on the inbound path
-    awaitSlow();
+  /** Told, outside the gate's lock, when reads start and stop being held. */
+  public interface HoldListener {
+    void holdChanged(boolean holding);
   }
 
-  private synchronized void awaitSlow() {
+  /** Number of subscriptions whose queue is full; reads wait while it is above zero. Written under the lock. */
+  private volatile int fullQueues;
+  /** The generation of the established connection whose reads may be held, or -1. */
+  private volatile long established = -1;
+  private volatile boolean open = true;
+  private volatile HoldListener listener = holding -> {};
+
+  public void setListener(HoldListener listener) {
+    this.listener = listener;
+  }
+
+  /** Called on the socket's reader thread before each inbound message of attempt {@code gen}. */
+  public void awaitReadable(long gen) {
+    if (fullQueues == 0 || gen != established || !open) return; // the common case: no lock
+    awaitSlow(gen);
+  }
+
+  private synchronized void awaitSlow(long gen) {
     boolean interrupted = false;
-    while (open && fullQueues > 0) {
+    while (open && fullQueues > 0 && gen == established) {
       try {
         wait();
       } catch (InterruptedException e) {
@@ -29,17 +47,37 @@ public final class ReadGate {
     if (interrupted) Thread.currentThread().interrupt();
   }
 
+  /** Attempt {@code gen} is established (its Welcome was read): its later reads may be held. */
+  public void establish(long gen) {
+    established = gen;
+  }
+
+  /** The established connection is gone: its reader, if waiting, stops waiting. */
+  public synchronized void abandon() {
+    established = -1;
+    notifyAll();
+  }
+
   /** True while reads are held back (the heartbeat then treats the link as alive). */
-  public synchronized boolean isHolding() {
+  public boolean isHolding() {
     return open && fullQueues > 0;
   }
 
-  public synchronized void queueFull() {
-    fullQueues++;
+  public void queueFull() {
+    boolean started;
+    synchronized (this) {
+      started = ++fullQueues == 1 && open;
+    }
+    if (started) listener.holdChanged(true);
   }
 
-  public synchronized void queueDrained() {
-    if (fullQueues > 0 && --fullQueues == 0) notifyAll();
+  public void queueDrained() {
+    boolean ended;
+    synchronized (this) {
+      ended = fullQueues > 0 && --fullQueues == 0;
+      if (ended) notifyAll();
+    }
+    if (ended) listener.holdChanged(false);
   }
 
   /** Releases every waiting reader for good (the client is closing). */

@@ -29,7 +29,7 @@ final class SocketListener implements TransportListener {
   @Override
   public void onMessage(byte[] message) {
     // Backpressure: on the transport's reader thread, outside the serial context.
-    readGate.awaitReadable();
+    readGate.awaitReadable(gen);
     machine.onMessageIfCurrent(gen, message);
   }
 

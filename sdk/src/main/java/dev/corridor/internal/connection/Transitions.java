@@ -26,13 +26,15 @@ public final class Transitions {
       new EnumMap<>(ConnectionState.class);
 
   static {
-    allow(IDLE, CONNECTING, OFFLINE, PAUSED, CLOSED);
+    // FAILED is reachable from every live state: an attempt or connection refused for good, or,
+    // from anywhere, a bug in Corridor (Cause.INTERNAL_ERROR).
+    allow(IDLE, CONNECTING, OFFLINE, PAUSED, CLOSED, FAILED);
     allow(CONNECTING, CONNECTED, WAITING_TO_RETRY, FAILED, OFFLINE, PAUSED, CLOSED);
     allow(CONNECTED, WAITING_TO_RETRY, FAILED, OFFLINE, CLOSING);
-    allow(WAITING_TO_RETRY, CONNECTING, OFFLINE, PAUSED, CLOSED);
-    allow(OFFLINE, CONNECTING, PAUSED, CLOSED);
-    allow(PAUSED, CONNECTING, OFFLINE, CLOSED);
-    allow(CLOSING, CLOSED, PAUSED, CONNECTING, OFFLINE);
+    allow(WAITING_TO_RETRY, CONNECTING, OFFLINE, PAUSED, CLOSED, FAILED);
+    allow(OFFLINE, CONNECTING, PAUSED, CLOSED, FAILED);
+    allow(PAUSED, CONNECTING, OFFLINE, CLOSED, FAILED);
+    allow(CLOSING, CLOSED, PAUSED, CONNECTING, OFFLINE, FAILED);
     allow(CLOSED);
     allow(FAILED);
   }

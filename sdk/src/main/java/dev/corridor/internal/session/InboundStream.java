@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
+import dev.corridor.internal.Guarded;
 import dev.corridor.internal.connection.ReadGate;
 import dev.corridor.internal.time.SerialTimer;
 import org.jspecify.annotations.Nullable;
@@ -23,21 +24,30 @@ import org.jspecify.annotations.Nullable;
  */
 final class InboundStream implements Subscription {
   /**
-   * How long an emptied drain sleeps before it looks for more messages and, finding none, returns
-   * its thread. A timed park, not a spin: a spinning drain keeps reading the lines the reader
-   * writes for every message, so each one costs the reader a cache miss across cores, and it takes
-   * a core the reader or the server may need. Sleeping, the drain finds the messages of the last
-   * 50 us queued and takes them in batches; the reader does not have to wake it while a stream is
-   * dense. The price: a message that arrives while the drain sleeps waits for the end of the sleep
-   * (at most this long, plus the operating system's timer slack).
+   * How long an emptied drain waits, on Corridor's own default executor only, before it looks for
+   * more messages and, finding none, returns its thread. A timed park, not a spin: a spinning drain
+   * keeps reading the lines the reader writes for every message, so each one costs the reader a
+   * cache miss across cores. Waiting, the drain finds the messages of the last 50 us queued and
+   * takes them in batches, and the reader does not have to hand it a new task per message while a
+   * stream is dense. On an application's executor (a main thread) the drain never waits: it
+   * returns as soon as the queue is empty.
    */
   static final long WAIT_NANOS = 50_000;
   /** Most messages a drain takes from the queue under one acquisition of its lock. */
   static final int BATCH = 64;
+  /**
+   * A drain delivers at most this many messages, or for at most {@link #SLICE_NANOS}, and then
+   * re-posts itself behind whatever else its executor has queued: a dense stream never holds a
+   * main thread for more than a slice (Android's frame is 16 ms).
+   */
+  static final int SLICE_MESSAGES = 256;
+  static final long SLICE_NANOS = 4_000_000;
   final String topic;
   final SubscribeOptions options;
   private final MessageListener listener;
   private final Executor executor;
+  /** True when {@link #executor} runs on Corridor's own threads, which the drain may briefly park. */
+  private final boolean ownThreads;
   private final EventListener events;
   private final ReadGate gate;
   private final Subscriptions owner;
@@ -73,7 +83,8 @@ final class InboundStream implements Subscription {
   private final Object[] batch = new Object[BATCH];
 
   InboundStream(String topic, SubscribeOptions options, MessageListener listener, Executor executor,
-      EventListener events, ReadGate gate, Subscriptions owner) {
+      boolean ownThreads, EventListener events, ReadGate gate, Subscriptions owner) {
+    this.ownThreads = ownThreads;
     this.topic = topic;
     this.options = options;
     this.listener = listener;
@@ -147,13 +158,13 @@ final class InboundStream implements Subscription {
 
   /** Tells the listener the server refused the subscription. */
   void rejected(String code, String message) {
-    executor.execute(() -> {
+    Guarded.execute(executor, () -> {
       try {
         listener.onRejected(code, message);
       } catch (Throwable t) {
         owner.callbackFailed(t);
       }
-    });
+    }, owner.reporter());
   }
 
   /** Tells the application the stream broke, in order with its messages. */
@@ -184,28 +195,44 @@ final class InboundStream implements Subscription {
   private void startDrain() {
     starting = Thread.currentThread();
     try {
-      executor.execute(drainTask);
+      post();
     } finally {
       starting = null;
     }
   }
 
+  /** Posts the drain; if the executor refuses it, the next message tries again. */
+  private void post() {
+    if (!Guarded.execute(executor, drainTask, owner.reporter())) {
+      synchronized (queue) {
+        drainScheduled = false;
+      }
+    }
+  }
+
   /**
-   * Runs on the listener's executor: delivers everything queued. Reliable messages are taken from
-   * the queue in batches of up to {@link #BATCH} under one acquisition of its lock, so that the
-   * reader thread, which queues under the same lock, rarely finds it held; conflated messages are
-   * taken one at a time, so that a newer one can still replace a waiting one.
+   * Runs on the listener's executor: delivers what is queued, in slices of at most
+   * {@link #SLICE_MESSAGES} messages or {@link #SLICE_NANOS}, then re-posts itself. Reliable
+   * messages are taken from the queue in batches of up to {@link #BATCH} under one acquisition of
+   * its lock, so that the reader thread, which queues under the same lock, rarely finds it held;
+   * conflated messages are taken one at a time, so that a newer one can still replace a waiting one.
    */
   private void drain() {
-    // Run inline by startDrain() (a direct executor): nothing can arrive while this thread is here.
+    // Run inline by startDrain() (a direct executor): nothing can arrive while this thread is here,
+    // and the application asked for callbacks on the connection's thread, so no slices either.
     final boolean inline = starting == Thread.currentThread();
+    final boolean mayWait = ownThreads && !inline;
     final Object[] batch = this.batch;
-    boolean waited = inline;
+    // Real time, not the client's Clock: this bounds a slice of a thread's time, it is no protocol timer.
+    final long sliceStart = System.nanoTime();
+    int delivered = 0;
+    boolean waited = !mayWait;
     while (true) {
       int taken = 0;
       synchronized (queue) {
         if (!cancelled) {
-          for (Object o; taken < BATCH && (o = queue.poll()) != null; ) batch[taken++] = o;
+          int most = inline ? BATCH : Math.min(BATCH, SLICE_MESSAGES - delivered);
+          for (Object o; taken < most && (o = queue.poll()) != null; ) batch[taken++] = o;
           if (taken == 0 && !latest.isEmpty()) {
             Iterator<Message> it = latest.values().iterator();
             batch[taken++] = it.next();
@@ -214,9 +241,7 @@ final class InboundStream implements Subscription {
         }
         if (taken > 0) {
           if (full && queue.size() <= options.queueCapacity() / 2) releaseIfFull();
-        } else if (!cancelled && !waited) {
-          // fall through to a brief sleep outside the lock
-        } else {
+        } else if (cancelled || waited) {
           drainScheduled = false;
           releaseIfFull();
           return;
@@ -227,7 +252,7 @@ final class InboundStream implements Subscription {
         sleepBeforeLookingAgain();
         continue;
       }
-      waited = inline;
+      waited = !mayWait;
       for (int i = 0; i < taken; i++) {
         Object next = batch[i];
         batch[i] = null;
@@ -241,16 +266,52 @@ final class InboundStream implements Subscription {
         } catch (Throwable t) {
           owner.callbackFailed(t);
         }
+        delivered++;
+        if (!inline && i + 1 < taken && System.nanoTime() - sliceStart >= SLICE_NANOS) {
+          putBack(batch, i + 1, taken);
+          post();
+          return;
+        }
+      }
+      if (!inline && (delivered >= SLICE_MESSAGES || System.nanoTime() - sliceStart >= SLICE_NANOS)) {
+        post(); // the slice is used up: let the executor run what else it has, then go on
+        return;
       }
     }
+  }
+
+  /** Returns the undelivered rest of a batch to the front of the queue, in order. */
+  private void putBack(Object[] batch, int from, int to) {
+    synchronized (queue) {
+      for (int i = to - 1; i >= from; i--) {
+        Object o = batch[i];
+        batch[i] = null;
+        if (cancelled) continue;
+        if (o instanceof Message && !reliable()) {
+          Message m = (Message) o;
+          String key = m.key().isEmpty() ? m.topic() : m.key();
+          if (!latest.containsKey(key)) putFirst(key, m); // a newer one replaced it meanwhile
+        } else {
+          queue.addFirst(o);
+        }
+      }
+    }
+  }
+
+  /** Caller holds the lock: puts a conflated message back in front of the others. */
+  private void putFirst(String key, Message m) {
+    Map<String, Message> rest = new LinkedHashMap<>(latest);
+    latest.clear();
+    latest.put(key, m);
+    latest.putAll(rest);
   }
 
   /**
    * Sleeps {@link #WAIT_NANOS} before the drain looks at the queue again; an idle stream pays this
    * once per burst, without using CPU meanwhile. Nothing wakes it early: the reader only queues.
+   * Only ever on Corridor's own threads ({@link #ownThreads}).
    */
   private void sleepBeforeLookingAgain() {
-    // Real time, not the client's Clock: this bounds a sleep, it is no protocol timer.
     long deadline = System.nanoTime() + WAIT_NANOS;
     long left;
     while ((left = deadline - System.nanoTime()) > 0) {

@@ -7,6 +7,7 @@ import dev.corridor.SendOptions;
 import dev.corridor.SendResult;
 import dev.corridor.SendResult.Outcome;
 import dev.corridor.Scheduler;
+import dev.corridor.internal.ResultFuture;
 import dev.corridor.internal.codec.EnvelopeCodec;
 import dev.corridor.internal.connection.Counters;
 import dev.corridor.internal.connection.Link;
@@ -65,7 +66,7 @@ public final class Publisher implements Outbox.Listener {
   private long nextSequence = 1;
   /** Deadline the expiry timer is set for, or Long.MAX_VALUE. */
   private long expiryAt = Long.MAX_VALUE;
-  /** Futures to complete on the callback executor, batched per serial-context turn. */
+  /** Futures to complete on the completion executor, batched per serial-context turn. */
   private List<Object> completions = new ArrayList<>();
   private volatile boolean terminated;
 
@@ -88,7 +89,7 @@ public final class Publisher implements Outbox.Listener {
 
   /** Queues a message from any thread; the future completes once, on the callback executor. */
   public CompletableFuture<SendResult> send(String topic, byte[] payload, SendOptions options) {
-    CompletableFuture<SendResult> future = new CompletableFuture<>();
+    ResultFuture<SendResult> future = new ResultFuture<>();
     long now = clock.nanoTime();
     long deadlineNanos = options.ttlMillis() > 0
         ? now + TimeUnit.MILLISECONDS.toNanos(options.ttlMillis()) : Long.MAX_VALUE;
@@ -264,7 +265,7 @@ public final class Publisher implements Outbox.Listener {
     counters.sendOutcomes.incrementAndGet(outcome.ordinal());
     events.sendEnded(entry.topic, outcome);
     @SuppressWarnings("unchecked")
-    CompletableFuture<SendResult> future = (CompletableFuture<SendResult>) entry.handle;
+    ResultFuture<SendResult> future = (ResultFuture<SendResult>) entry.handle;
     completions.add(future);
     completions.add(new SendResult(outcome, entry.sequence(), errorCode, errorMessage));
     if (completions.size() == 2) context.execute(this::flushCompletions);
@@ -277,7 +278,7 @@ public final class Publisher implements Outbox.Listener {
     completions = new ArrayList<>();
     callbacks.execute(() -> {
       for (int i = 0; i < batch.size(); i += 2) {
-        ((CompletableFuture<SendResult>) batch.get(i)).complete((SendResult) batch.get(i + 1));
+        ((ResultFuture<SendResult>) batch.get(i)).succeed((SendResult) batch.get(i + 1));
       }
     });
   }

@@ -6,6 +6,7 @@ import dev.corridor.RequestException;
 import dev.corridor.RequestOptions;
 import dev.corridor.Response;
 import dev.corridor.Scheduler;
+import dev.corridor.internal.ResultFuture;
 import dev.corridor.internal.codec.EnvelopeCodec;
 import dev.corridor.internal.connection.Link;
 import dev.corridor.internal.time.SerialContext;
@@ -53,7 +54,7 @@ public final class Requests {
   }
 
   public CompletableFuture<Response> request(String method, byte[] payload, RequestOptions options) {
-    CompletableFuture<Response> future = new CompletableFuture<>();
+    ResultFuture<Response> future = new ResultFuture<>();
     context.execute(() -> {
       if (terminated) {
         fail(future, RequestException.Kind.CLOSED, "client is closed");
@@ -117,7 +118,7 @@ public final class Requests {
     Pending p = pending.remove(r.getRequestId());
     if (p == null) return; // timed out already, or not ours
     Response response = new Response(status(r.getStatus()), r.getPayload().toByteArray(), r.getMessage());
-    callbacks.execute(() -> p.future.complete(response));
+    callbacks.execute(() -> p.future.succeed(response));
   }
 
   void onRejected(long requestId, String code, String message) {
@@ -149,9 +150,9 @@ public final class Requests {
     p.sent = l.send(EnvelopeCodec.encode(EnvelopeCodec.envelope().setRequest(req).build()));
   }
 
-  private void fail(CompletableFuture<Response> future, RequestException.Kind kind, String message) {
+  private void fail(ResultFuture<Response> future, RequestException.Kind kind, String message) {
     RequestException e = new RequestException(kind, message);
-    callbacks.execute(() -> future.completeExceptionally(e));
+    callbacks.execute(() -> future.fail(e));
   }
 
   private static Response.Status status(dev.corridor.proto.v1.Response.Status s) {
@@ -176,13 +177,13 @@ public final class Requests {
     final String method;
     final byte[] payload;
     final RequestOptions options;
-    final CompletableFuture<Response> future;
+    final ResultFuture<Response> future;
     /** When it times out, in {@link Clock#nanoTime()} terms. */
     final long deadlineNanos;
     /** Written on the current connection. */
     boolean sent;
 
-    Pending(long id, String method, byte[] payload, RequestOptions options, CompletableFuture<Response> future,
+    Pending(long id, String method, byte[] payload, RequestOptions options, ResultFuture<Response> future,
         long deadlineNanos) {
       this.id = id;
       this.deadlineNanos = deadlineNanos;

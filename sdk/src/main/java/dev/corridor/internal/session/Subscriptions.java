@@ -7,6 +7,7 @@ import dev.corridor.MessageListener;
 import dev.corridor.Scheduler;
 import dev.corridor.SubscribeOptions;
 import dev.corridor.Subscription;
+import dev.corridor.internal.Guarded;
 import dev.corridor.internal.MessageAccess;
 import dev.corridor.internal.codec.EnvelopeCodec;
 import dev.corridor.internal.connection.Counters;
@@ -55,6 +56,9 @@ public final class Subscriptions {
   private final SerialContext context;
   private final Scheduler scheduler;
   private final Executor callbacks;
+  /** True when {@link #callbacks} is Corridor's own default executor (its threads may wait briefly). */
+  private final boolean callbacksAreOwn;
+  private final Guarded.Reporter reporter;
   private final EventListener events;
   private final Counters counters;
   private final ReadGate gate;
@@ -73,7 +77,10 @@ public final class Subscriptions {
   private volatile boolean terminated;
 
   public Subscriptions(Clock clock, Scheduler scheduler, SerialContext context, Executor callbacks,
-      EventListener events, Counters counters, ReadGate gate) {
+      boolean callbacksAreOwn, EventListener events, Counters counters, ReadGate gate,
+      Guarded.Reporter reporter) {
+    this.callbacksAreOwn = callbacksAreOwn;
+    this.reporter = reporter;
     this.context = context;
     this.scheduler = scheduler;
     this.callbacks = callbacks;
@@ -87,8 +94,9 @@ public final class Subscriptions {
   public Subscription subscribe(String topic, MessageListener listener, SubscribeOptions options) {
     if (terminated) throw new IllegalStateException("client is closed");
     if (!topics.add(topic)) throw new IllegalStateException("already subscribed to " + topic);
+    boolean own = options.executor() == null && callbacksAreOwn;
     Executor executor = options.executor() != null ? new SerialExecutor(options.executor()) : callbacks;
-    InboundStream stream = new InboundStream(topic, options, listener, executor, events, gate, this);
+    InboundStream stream = new InboundStream(topic, options, listener, executor, own, events, gate, this);
     if (options.resumeEpoch() > 0 && options.mode() == SubscribeOptions.Mode.RELIABLE) {
       stream.position(options.resumeEpoch(), options.resumeSequence());
     }
@@ -237,7 +245,11 @@ public final class Subscriptions {
   }
 
   void callbackFailed(Throwable t) {
-    context.execute(() -> events.callbackFailed(t));
+    reporter.callbackFailed(t);
+  }
+
+  Guarded.Reporter reporter() {
+    return reporter;
   }
 
   private void discontinuity(InboundStream s, Discontinuity.Reason reason, long epoch, long nextSequence) {

@@ -3,29 +3,31 @@ package dev.corridor.internal.time;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The single owner of a client's mutable state: tasks submitted from any thread run one at a
- * time, in submission order, never concurrently. A task runs on the thread that submitted it
- * unless another thread is already draining, in which case that thread runs it after its current
- * task. No thread hop is needed on the inbound path, and no locks are held while tasks run.
+ * time, in submission order, never concurrently, and only on Corridor's own threads.
  *
- * <p>Tasks must not block. A task that throws is reported to the handler and the drain goes on.
+ * <p>Who runs the tasks: {@link #execute} only queues and, if nobody is running the context,
+ * hands a drain to the client's executor (Corridor's pool); the calling thread, an application's
+ * or the shared timer thread, returns at once and never runs a backlog. A drain runs at most
+ * {@link #SLICE} tasks and then re-posts itself, so one busy client cannot hold a pool thread.
+ * The one exception is {@link #executeOnReader}: the socket's reader thread, which is Corridor's,
+ * runs an inbound message at once if the context is idle, saving a thread hop per message; what
+ * was queued meanwhile is still handed to a drain, never run on the reader.
+ *
+ * <p>Tasks must not block. A task that throws has hit a bug in Corridor: the handler is told and
+ * is expected to fail the client (the drain goes on, so that the failure itself can run).
  */
 public final class SerialContext implements Executor {
+  /** Most tasks a drain runs before it re-posts itself to the executor. */
+  static final int SLICE = 256;
+
   /** Receives exceptions thrown by tasks. */
   public interface UncaughtHandler {
     void uncaught(Throwable error);
-  }
-
-  private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
-  /** The thread currently running tasks, or null. Set and cleared only by {@link #drain()}. */
-  private final AtomicReference<Thread> drainingThread = new AtomicReference<>();
-  private final UncaughtHandler handler;
-
-  public SerialContext(UncaughtHandler handler) {
-    this.handler = handler;
   }
 
   /** A task with its arguments passed separately, so that submitting it need not allocate. */
@@ -33,79 +35,91 @@ public final class SerialContext implements Executor {
     void run(long tag, T argument);
   }
 
-  /** Queues {@code task} and drains the queue if no other thread is draining. */
+  private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
+  /** True while a drain is scheduled or running, or a reader runs a task inline. */
+  private final AtomicBoolean busy = new AtomicBoolean();
+  /** The thread running tasks now, or null; for {@link #checkInContext}. */
+  private volatile @Nullable Thread owner;
+  private final Executor executor;
+  private final UncaughtHandler handler;
+  private final Runnable drainTask = this::drain;
+
+  /** @param executor runs the drains: Corridor's pool (tests pass a direct executor) */
+  public SerialContext(Executor executor, UncaughtHandler handler) {
+    this.executor = executor;
+    this.handler = handler;
+  }
+
+  /** Queues {@code task}; it runs on the client's drain, never on the calling thread. */
   @Override
   public void execute(Runnable task) {
-    // Fast path, the common case on the inbound path: nobody is draining and nothing is queued, so
-    // the task can run at once, in order, without a queue node.
-    if (enterIfIdle()) {
-      try {
-        task.run();
-      } catch (Throwable t) {
-        handler.uncaught(t);
-      } finally {
-        exit(); // even if the handler throws: the context must never stay owned
-      }
-      return;
-    }
     queue.add(task);
-    drain();
+    if (busy.compareAndSet(false, true)) schedule();
   }
 
   /**
-   * As {@code execute(() -> task.run(tag, argument))}, without allocating when the context is idle:
-   * for the inbound path, which runs once per message.
+   * For the socket's reader thread only: runs {@code task} at once, without allocating, when the
+   * context is idle and nothing is queued; otherwise queues it behind what is.
    */
-  public <T> void execute(long tag, T argument, TaskWithArgument<T> task) {
-    if (enterIfIdle()) {
+  public <T> void executeOnReader(long tag, T argument, TaskWithArgument<T> task) {
+    if (queue.isEmpty() && busy.compareAndSet(false, true)) {
+      Thread self = Thread.currentThread();
+      owner = self;
       try {
         task.run(tag, argument);
       } catch (Throwable t) {
         handler.uncaught(t);
       } finally {
-        exit(); // even if the handler throws: the context must never stay owned
+        owner = null;
+        release();
       }
       return;
     }
-    queue.add(() -> task.run(tag, argument));
-    drain();
-  }
-
-  private boolean enterIfIdle() {
-    return queue.isEmpty() && drainingThread.compareAndSet(null, Thread.currentThread());
-  }
-
-  /** Leaves after running a task inline, then runs whatever was queued meanwhile. */
-  private void exit() {
-    drainingThread.set(null);
-    if (!queue.isEmpty()) drain();
+    execute(() -> task.run(tag, argument));
   }
 
   private void drain() {
-    do {
-      if (!drainingThread.compareAndSet(null, Thread.currentThread())) {
-        return;
-      }
-      try {
-        Runnable task;
-        while ((task = queue.poll()) != null) {
-          try {
-            task.run();
-          } catch (Throwable t) {
-            handler.uncaught(t);
-          }
+    owner = Thread.currentThread();
+    try {
+      Runnable task;
+      for (int n = 0; n < SLICE && (task = queue.poll()) != null; n++) {
+        try {
+          task.run();
+        } catch (Throwable t) {
+          handler.uncaught(t);
         }
-      } finally {
-        drainingThread.set(null);
       }
-      // A task queued between the last poll and clearing the owner must not be stranded.
-    } while (!queue.isEmpty());
+    } finally {
+      owner = null;
+      release();
+    }
+  }
+
+  /** Gives the context up; if tasks are waiting, hands them to a new drain. */
+  private void release() {
+    busy.set(false);
+    // A task queued after the last poll but before the release must not be stranded.
+    if (!queue.isEmpty() && busy.compareAndSet(false, true)) schedule();
+  }
+
+  private void schedule() {
+    try {
+      executor.execute(drainTask);
+    } catch (Throwable t) {
+      // Corridor's pool does not refuse work; if an executor ever does, run here rather than strand it.
+      drain();
+    }
   }
 
   /** Throws unless called from a task of this context. Cheap: one volatile read. */
   public void checkInContext() {
-    if (drainingThread.get() != Thread.currentThread()) {
+    if (owner != Thread.currentThread()) {
       throw new IllegalStateException("Not called from the client's serial context");
     }
+  }
+
+  /** True when called from a task of this context. */
+  public boolean inContext() {
+    return owner == Thread.currentThread();
   }
 }
