@@ -54,6 +54,8 @@ public final class CorridorClient {
   public static final String USER_AGENT = "corridor-java/0.1.0";
 
   private final Builder config;
+  /** The id sent in every Hello: the builder's explicit one, or drawn for this client alone. */
+  private final String clientId;
   private final SerialContext context;
   private final EventFanout events = new EventFanout();
   private final CopyOnWriteArrayList<StateListener> stateListeners = new CopyOnWriteArrayList<>();
@@ -65,8 +67,9 @@ public final class CorridorClient {
   private final Subscriptions subscriptions;
   private final Requests requests;
 
-  private CorridorClient(Builder builder, Transport transport) {
+  private CorridorClient(Builder builder, Transport transport, String clientId) {
     this.config = builder.copy();
+    this.clientId = clientId;
     this.context = new SerialContext(error -> events.callbackFailed(error));
     this.events.add(config.eventListener);
     Executor callbacks = config.callbackExecutor;
@@ -87,7 +90,7 @@ public final class CorridorClient {
     this.subscriptions = new Subscriptions(config.clock, config.scheduler, context, callbackExecutor,
         events, counters, gate);
     this.requests = new Requests(config.clock, config.scheduler, context, callbackExecutor);
-    this.session = new Session(config.clientId, USER_AGENT, config.maxInboundMessageBytes,
+    this.session = new Session(clientId, USER_AGENT, config.maxInboundMessageBytes,
         config.clock, machine, publisher, subscriptions, requests);
     machine.attach(session);
   }
@@ -97,7 +100,11 @@ public final class CorridorClient {
     return new Builder(url);
   }
 
-  /** A builder holding this client's configuration, to build a differently tuned sibling. */
+  /**
+   * A builder holding this client's configuration, to build a differently tuned sibling. A client
+   * id set with {@link Builder#clientId} is copied; a generated one is not, so the sibling draws
+   * its own (two clients sharing an id would take each other's session on the server).
+   */
   public Builder newBuilder() {
     return config.copy();
   }
@@ -250,9 +257,12 @@ public final class CorridorClient {
     return out;
   }
 
-  /** The client id sent in every Hello. */
+  /**
+   * The client id sent in every Hello: the one set with {@link Builder#clientId}, or the random
+   * UUID this client drew when it was built.
+   */
   public String clientId() {
-    return config.clientId;
+    return clientId;
   }
 
   private void dispatch(StateChange change) {
@@ -281,7 +291,8 @@ public final class CorridorClient {
     private @Nullable OkHttpClient okHttpClient;
     private @Nullable Transport transport;
     private TokenProvider tokenProvider = TokenProvider.NONE;
-    private String clientId = UUID.randomUUID().toString();
+    /** Set by {@link #clientId(String)}; null: each built client draws a random UUID. */
+    private @Nullable String clientId;
     private NetworkMonitor networkMonitor = NetworkMonitor.ALWAYS_AVAILABLE;
     private EventListener eventListener = EventListener.NONE;
     private @Nullable Executor callbackExecutor;
@@ -383,8 +394,13 @@ public final class CorridorClient {
 
     /**
      * Stable id of this client installation, sent in every Hello; servers key sessions and
-     * deduplication on it. Default: a random UUID per builder. Persist one per install to resume
-     * across process restarts.
+     * deduplication on it. Default: a random UUID drawn for each client that {@link #build()}
+     * returns, so no two clients share one (a builder reused, or one from
+     * {@link CorridorClient#newBuilder()}, yields a fresh id every time). An id set here is used by
+     * every client built from this builder and copied by {@code newBuilder()}: give two clients
+     * the same id only if they never run at the same time, since the server hands the session to
+     * the newer one and deduplicates their publishes against each other. Persist one per install
+     * to resume across process restarts. 1 to 128 characters.
      */
     public Builder clientId(String clientId) {
       requireNonNull(clientId, "clientId");
@@ -610,7 +626,8 @@ public final class CorridorClient {
         OkHttpClient base = okHttpClient != null ? okHttpClient : DefaultOkHttp.client();
         t = new OkHttpTransport(base, compression);
       }
-      return new CorridorClient(this, t);
+      String id = clientId != null ? clientId : UUID.randomUUID().toString();
+      return new CorridorClient(this, t, id);
     }
 
     private static long positiveNanos(String name, long value, TimeUnit unit) {
