@@ -7,7 +7,10 @@ package dev.corridor;
  * immediately drops connections sees growing delays, never a tight loop.
  *
  * <p>Server hints (close code 1013, HTTP {@code Retry-After}, an Error's {@code retry_after_ms})
- * act as a floor on top of the delay. The default is {@link ExponentialBackoff#DEFAULT}.
+ * act as a floor on top of the delay, each capped so that no server can park the client for ever:
+ * at 10 × {@link ExponentialBackoff#maxDelayMillis()} for an {@link ExponentialBackoff}, at 5
+ * minutes for any other policy (see {@code docs/defaults.md}). The default is
+ * {@link ExponentialBackoff#DEFAULT}.
  */
 public interface BackoffPolicy {
   /** The delays of one outage. Used only on the client's state thread. */

@@ -55,6 +55,8 @@ public final class CorridorClient {
   public static final String USER_AGENT = "corridor-java/0.1.0";
 
   private final Builder config;
+  /** The id sent in every Hello: the builder's explicit one, or drawn for this client alone. */
+  private final String clientId;
   private final SerialContext context;
   private final EventFanout events = new EventFanout();
   private final CopyOnWriteArrayList<StateListener> stateListeners = new CopyOnWriteArrayList<>();
@@ -67,8 +69,9 @@ public final class CorridorClient {
   private final Subscriptions subscriptions;
   private final Requests requests;
 
-  private CorridorClient(Builder builder, Transport transport) {
+  private CorridorClient(Builder builder, Transport transport, String clientId) {
     this.config = builder.copy();
+    this.clientId = clientId;
     // A task that throws is a bug in Corridor, not in the application: the client fails loudly.
     this.context = new SerialContext(config.contextExecutor, this::internalError);
     this.events.add(config.eventListener);
@@ -99,7 +102,7 @@ public final class CorridorClient {
     this.subscriptions = new Subscriptions(clock, scheduler, context, callbackExecutor,
         config.callbackExecutor == null, events, counters, gate, reporter);
     this.requests = new Requests(clock, scheduler, context, completions);
-    this.session = new Session(config.clientId, USER_AGENT, config.maxInboundMessageBytes,
+    this.session = new Session(clientId, USER_AGENT, config.maxInboundMessageBytes,
         clock, machine, publisher, subscriptions, requests);
     machine.attach(session);
   }
@@ -109,7 +112,11 @@ public final class CorridorClient {
     return new Builder(url);
   }
 
-  /** A builder holding this client's configuration, to build a differently tuned sibling. */
+  /**
+   * A builder holding this client's configuration, to build a differently tuned sibling. A client
+   * id set with {@link Builder#clientId} is copied; a generated one is not, so the sibling draws
+   * its own (two clients sharing an id would take each other's session on the server).
+   */
   public Builder newBuilder() {
     return config.copy();
   }
@@ -267,9 +274,12 @@ public final class CorridorClient {
     return out;
   }
 
-  /** The client id sent in every Hello. */
+  /**
+   * The client id sent in every Hello: the one set with {@link Builder#clientId}, or the random
+   * UUID this client drew when it was built.
+   */
   public String clientId() {
-    return config.clientId;
+    return clientId;
   }
 
   /** For tests: runs {@code task} as a task of the client's serial context (to inject a bug). */
@@ -308,7 +318,8 @@ public final class CorridorClient {
     private @Nullable OkHttpClient okHttpClient;
     private @Nullable Transport transport;
     private TokenProvider tokenProvider = TokenProvider.NONE;
-    private String clientId = UUID.randomUUID().toString();
+    /** Set by {@link #clientId(String)}; null: each built client draws a random UUID. */
+    private @Nullable String clientId;
     private NetworkMonitor networkMonitor = NetworkMonitor.ALWAYS_AVAILABLE;
     private EventListener eventListener = EventListener.NONE;
     private @Nullable Executor callbackExecutor;
@@ -416,8 +427,13 @@ public final class CorridorClient {
 
     /**
      * Stable id of this client installation, sent in every Hello; servers key sessions and
-     * deduplication on it. Default: a random UUID per builder. Persist one per install to resume
-     * across process restarts.
+     * deduplication on it. Default: a random UUID drawn for each client that {@link #build()}
+     * returns, so no two clients share one (a builder reused, or one from
+     * {@link CorridorClient#newBuilder()}, yields a fresh id every time). An id set here is used by
+     * every client built from this builder and copied by {@code newBuilder()}: give two clients
+     * the same id only if they never run at the same time, since the server hands the session to
+     * the newer one and deduplicates their publishes against each other. Persist one per install
+     * to resume across process restarts. 1 to 128 characters.
      */
     public Builder clientId(String clientId) {
       requireNonNull(clientId, "clientId");
@@ -683,7 +699,8 @@ public final class CorridorClient {
         t = new OkHttpTransport(base, maxInboundMessageBytes, compression, DefaultExecutors.pool(),
             SystemScheduler.INSTANCE, closeTimeoutNanos);
       }
-      return new CorridorClient(this, t);
+      String id = clientId != null ? clientId : UUID.randomUUID().toString();
+      return new CorridorClient(this, t, id);
     }
 
     private static long positiveNanos(String name, long value, TimeUnit unit) {

@@ -57,6 +57,7 @@ public final class ExponentialBackoff implements BackoffPolicy {
     return multiplier;
   }
 
+  /** The cap on the ceiling, in ms; server hints are capped at 10 times it. */
   public long maxDelayMillis() {
     return maxMillis;
   }
@@ -122,7 +123,11 @@ public final class ExponentialBackoff implements BackoffPolicy {
       return this;
     }
 
-    /** Cap on the ceiling. Default 30 s. Must be positive. */
+    /**
+     * Cap on the ceiling. Default 30 s. Must be positive. Also bounds server hints (HTTP {@code
+     * Retry-After}, a close reason's {@code retry-after}, an Error's {@code retry_after_ms}): a
+     * hint is a floor on the wait but imposes at most 10 times this, 5 minutes by default.
+     */
     public Builder maxDelay(long delay, TimeUnit unit) {
       this.maxMillis = positiveMillis("maxDelay", delay, unit);
       return this;

@@ -111,7 +111,9 @@ public final class SendOptions {
 
     /**
      * Time to live from {@code send()}. A message past it is never written (again); it completes
-     * {@link SendResult.Outcome#EXPIRED}. Default: none (0). Must not be negative.
+     * {@link SendResult.Outcome#EXPIRED}. Default: none (0). Must not be negative. A TTL of about
+     * 146 years (2^62 ns) or more, {@code Long.MAX_VALUE} of any unit included, means no deadline:
+     * the message never expires and carries no {@code deadline_ms}.
      */
     public Builder ttl(long ttl, TimeUnit unit) {
       if (ttl < 0) throw new IllegalArgumentException("ttl must not be negative: " + ttl);

@@ -30,6 +30,11 @@ final class Harness {
   }
 
   CorridorClient.Builder builder() {
+    return builderWithoutClientId().clientId("client-1");
+  }
+
+  /** As {@link #builder()}, but without an explicit client id: each built client draws its own. */
+  CorridorClient.Builder builderWithoutClientId() {
     return CorridorClient.builder("wss://feed.example.test/v1")
         .transport(server.transport)
         .clock(time)
@@ -41,7 +46,6 @@ final class Harness {
         .completionExecutor(Runnable::run)
         .tokenExecutor(Runnable::run)
         .eventListener(events)
-        .clientId("client-1")
         .tokenProvider(refresh -> {
           tokenRequests.add(refresh);
           if (tokens.isEmpty()) return null;

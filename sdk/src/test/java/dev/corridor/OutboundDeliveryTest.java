@@ -90,6 +90,55 @@ class OutboundDeliveryTest {
   }
 
   @Test
+  void aTtlTooLongForTheClockIsNoDeadlineNotAnInstantExpiry() {
+    h.network.available = false;
+    h.start();
+    h.advance(1_000); // a real monotonic clock is rarely at zero
+    var maxMillis = h.client.send("t", bytes("max ms"),
+        SendOptions.builder().ttl(Long.MAX_VALUE, TimeUnit.MILLISECONDS).build());
+    var halfMaxDays = h.client.send("t", bytes("half max days"),
+        SendOptions.builder().ttl(Long.MAX_VALUE / 2, TimeUnit.DAYS).build());
+    h.advance(TimeUnit.DAYS.toMillis(365)); // a year offline changes nothing
+    assertThat(maxMillis).isNotDone();
+    assertThat(halfMaxDays).isNotDone();
+    h.network.regain();
+    assertThat(outcome(maxMillis)).isEqualTo(Outcome.ACKNOWLEDGED);
+    assertThat(outcome(halfMaxDays)).isEqualTo(Outcome.ACKNOWLEDGED);
+    assertThat(publishedPayloads()).containsExactly("max ms", "half max days");
+    // Too far to represent: no wall-clock deadline on the wire rather than an overflowed one.
+    assertThat(h.server.receivedOfKind(Envelope.KindCase.PUBLISH))
+        .allSatisfy(e -> assertThat(e.getPublish().getDeadlineMs()).isZero());
+  }
+
+  @Test
+  void aNormalTtlStillExpiresOnTimeNextToAnUnrepresentableOne() {
+    h.network.available = false;
+    h.start();
+    h.advance(1_000);
+    var forever = h.client.send("t", bytes("forever"),
+        SendOptions.builder().ttl(Long.MAX_VALUE, TimeUnit.MILLISECONDS).build());
+    var brief = h.client.send("t", bytes("brief"), SendOptions.builder().ttl(2, TimeUnit.SECONDS).build());
+    h.advance(1_999);
+    assertThat(brief).isNotDone();
+    h.advance(1);
+    assertThat(outcome(brief)).isEqualTo(Outcome.EXPIRED);
+    assertThat(forever).isNotDone();
+    h.network.regain();
+    assertThat(outcome(forever)).isEqualTo(Outcome.ACKNOWLEDGED);
+    assertThat(publishedPayloads()).containsExactly("forever");
+  }
+
+  @Test
+  void aLongButRepresentableTtlTravelsAsItsWallClockDeadline() {
+    h.startConnected();
+    long hundredYears = TimeUnit.DAYS.toMillis(36_525);
+    var f = h.client.send("t", bytes("x"), SendOptions.builder().ttl(hundredYears, TimeUnit.MILLISECONDS).build());
+    assertThat(outcome(f)).isEqualTo(Outcome.ACKNOWLEDGED);
+    assertThat(h.server.accepted.get(0).getDeadlineMs())
+        .isEqualTo(dev.corridor.testing.FakeTime.EPOCH_MILLIS + hundredYears);
+  }
+
+  @Test
   void ttlExpiresWhileQueuedBehindOthers() {
     h.server.autoAck = false;
     h.start(h.builder().maxInFlight(1));

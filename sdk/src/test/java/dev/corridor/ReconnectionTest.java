@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ReconnectionTest {
   private final Harness h = new Harness();
@@ -113,6 +115,76 @@ class ReconnectionTest {
         dev.corridor.fakes.FakeServer.connectionError(ErrorCode.ERROR_CODE_OVERLOADED, true, 12_000));
     StateChange waiting = h.states.assertFailure(CONNECTING, WAITING_TO_RETRY, CorridorException.Kind.SERVER_ERROR);
     assertThat(waiting.retryDelayMillis()).isEqualTo(12_000);
+  }
+
+  /** Ten times ExponentialBackoff.DEFAULT's 30 s cap. */
+  private static final long DEFAULT_HINT_CAP_MILLIS = 300_000;
+
+  /** A backoff whose cap is 2 s, so that server hints are capped at 20 s. */
+  private static final ExponentialBackoff TWO_SECOND_CAP =
+      ExponentialBackoff.builder().maxDelay(2, TimeUnit.SECONDS).build();
+
+  @ParameterizedTest
+  @ValueSource(strings = {"2147483647", "Fri, 31 Dec 9999 23:59:59 GMT"})
+  void aHugeHttpRetryAfterIsCappedAtTenTimesTheBackoffCap(String retryAfter) {
+    h.server.autoAccept = false;
+    h.start();
+    h.states.assertState(ConnectionState.IDLE, CONNECTING);
+    h.server.transport.last().failWithStatus(503, retryAfter);
+    assertThat(h.states.assertFailure(CONNECTING, WAITING_TO_RETRY, CorridorException.Kind.HTTP_STATUS)
+        .retryDelayMillis()).isEqualTo(DEFAULT_HINT_CAP_MILLIS);
+    h.advanceExactly(DEFAULT_HINT_CAP_MILLIS, WAITING_TO_RETRY);
+    h.states.assertState(WAITING_TO_RETRY, CONNECTING, StateChange.Cause.RETRY_TIMER);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"retry-after=999999999", "overloaded; retry-after=99999999999999999999"})
+  void aHugeCloseReasonRetryAfterIsCappedAtTenTimesTheBackoffCap(String reason) {
+    h.start(h.builder().backoff(TWO_SECOND_CAP));
+    h.states.skipTo(CONNECTED);
+    h.server.transport.last().serverClose(1013, reason);
+    assertThat(h.states.assertState(CONNECTED, WAITING_TO_RETRY).retryDelayMillis()).isEqualTo(20_000);
+    h.advanceExactly(20_000, WAITING_TO_RETRY);
+    h.states.assertState(WAITING_TO_RETRY, CONNECTING, StateChange.Cause.RETRY_TIMER);
+    h.states.assertState(CONNECTING, CONNECTED);
+  }
+
+  @Test
+  void aHugeErrorRetryAfterIsCappedAtFiveMinutesForOtherPolicies() {
+    BackoffPolicy oneSecond = random -> () -> 1_000;
+    h.server.autoWelcome = false;
+    h.start(h.builder().backoff(oneSecond));
+    h.states.assertState(ConnectionState.IDLE, CONNECTING);
+    h.server.transport.last().receive(dev.corridor.fakes.FakeServer.connectionError(
+        ErrorCode.ERROR_CODE_OVERLOADED, true, Integer.MAX_VALUE)); // 24.8 days
+    assertThat(h.states.assertFailure(CONNECTING, WAITING_TO_RETRY, CorridorException.Kind.SERVER_ERROR)
+        .retryDelayMillis()).isEqualTo(TimeUnit.MINUTES.toMillis(5));
+    h.advanceExactly(TimeUnit.MINUTES.toMillis(5), WAITING_TO_RETRY);
+    h.states.assertState(WAITING_TO_RETRY, CONNECTING, StateChange.Cause.RETRY_TIMER);
+  }
+
+  @Test
+  void aHugeErrorRetryAfterWhileConnectedCapsTheWaitAfterTheClose() {
+    h.start(h.builder().backoff(TWO_SECOND_CAP));
+    h.states.skipTo(CONNECTED);
+    h.server.transport.last().receive(dev.corridor.fakes.FakeServer.connectionError(
+        ErrorCode.ERROR_CODE_OVERLOADED, true, Integer.MAX_VALUE));
+    h.server.transport.last().serverClose(1011, "restarting");
+    assertThat(h.states.assertState(CONNECTED, WAITING_TO_RETRY).retryDelayMillis()).isEqualTo(20_000);
+    h.advanceExactly(20_000, WAITING_TO_RETRY);
+    h.states.assertState(WAITING_TO_RETRY, CONNECTING, StateChange.Cause.RETRY_TIMER);
+    h.states.assertState(CONNECTING, CONNECTED);
+  }
+
+  @Test
+  void aHintBelowTheCapIsStillAFloor() {
+    h.start(h.builder().backoff(TWO_SECOND_CAP));
+    h.states.skipTo(CONNECTED);
+    h.server.transport.last().serverClose(1013, "retry-after=15"); // backoff says 1 s, cap is 20 s
+    assertThat(h.states.assertState(CONNECTED, WAITING_TO_RETRY).retryDelayMillis()).isEqualTo(15_000);
+    h.advanceExactly(15_000, WAITING_TO_RETRY);
+    h.states.assertState(WAITING_TO_RETRY, CONNECTING, StateChange.Cause.RETRY_TIMER);
+    h.states.assertState(CONNECTING, CONNECTED);
   }
 
   @Test

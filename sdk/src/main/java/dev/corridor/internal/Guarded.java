@@ -76,6 +76,9 @@ public final class Guarded {
   }
 
   public static BackoffPolicy backoff(BackoffPolicy policy, Reporter reporter) {
+    // Corridor's own policy cannot throw (its random source is guarded); keeping it unwrapped lets
+    // the retry planner read its cap.
+    if (policy instanceof ExponentialBackoff) return policy;
     return random -> {
       BackoffPolicy.Backoff backoff;
       try {

@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corridor.CorridorClient;
 import dev.corridor.CorridorException;
+import dev.corridor.ExponentialBackoff;
 import dev.corridor.StateChange;
 import dev.corridor.integration.CorridorTestServer.Connection;
 import dev.corridor.proto.v1.Hello;
@@ -112,7 +113,8 @@ class ReconnectIntegrationTest extends IntegrationTestSupport {
   @Test
   void tryAgainLaterCloseReasonFloorsTheBackoffDelay() throws Exception {
     Connection first = server.enqueueUpgrade();
-    CorridorClient client = connectAndAwaitConnected(clientBuilder());
+    // Hints are capped at 10 x the backoff's max delay: FAST_BACKOFF's would cap this one at 1 s.
+    CorridorClient client = connectAndAwaitConnected(clientBuilder().backoff(ExponentialBackoff.DEFAULT));
 
     first.close(1013, "overloaded; retry-after=2");
 

@@ -85,7 +85,8 @@ class UpgradeRefusedIntegrationTest extends IntegrationTestSupport {
   @Test
   void serviceUnavailableRetryAfterFloorsTheBackoffDelay() throws Exception {
     server.enqueue(new MockResponse.Builder().code(503).setHeader("Retry-After", "1").build());
-    CorridorClient client = connect(clientBuilder().backoff(TINY_BACKOFF));
+    // Hints are capped at 10 x the backoff's max delay: TINY_BACKOFF's would cap this one at 20 ms.
+    CorridorClient client = connect(clientBuilder().backoff(ExponentialBackoff.DEFAULT));
 
     recorder.awaitChange(IDLE, CONNECTING, CONNECT_REQUESTED);
     StateChange waiting = recorder.awaitFailure(CONNECTING, WAITING_TO_RETRY, ATTEMPT_FAILED,

@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Turns what the transport reports into typed {@link CorridorException}s, including the server's
  * hints of how long to wait (HTTP {@code Retry-After}, close reasons), and checks the handshake.
+ * Hints are parsed as the server sent them, saturating at {@link Long#MAX_VALUE} ms; the
+ * {@link RetryPlanner} caps them when it turns them into a wait.
  */
 final class Failures {
   private Failures() {}
@@ -75,15 +77,17 @@ final class Failures {
 
   /**
    * An HTTP {@code Retry-After} value (delay-seconds or an IMF-fixdate, RFC 9110 section 10.2.3)
-   * in ms from {@code nowMillis}, or -1 when absent or unparseable.
+   * in ms from {@code nowMillis}, or -1 when absent or unparseable. Too many seconds for a
+   * {@code long} of ms saturate at {@link Long#MAX_VALUE}.
    */
   static long fromHttpHeader(@Nullable String value, long nowMillis) {
     if (value == null) return -1;
     String v = value.trim();
     try {
       long seconds = Long.parseLong(v);
-      return seconds < 0 ? -1 : Math.min(seconds, Integer.MAX_VALUE) * 1000L;
+      return seconds < 0 ? -1 : secondsToMillis(seconds);
     } catch (NumberFormatException notSeconds) {
+      if (isDigits(v)) return Long.MAX_VALUE; // delay-seconds beyond a long
       SimpleDateFormat format = new SimpleDateFormat("EEE, dd MMM yyyy HH:mm:ss zzz", Locale.US);
       format.setTimeZone(TimeZone.getTimeZone("GMT"));
       try {
@@ -97,6 +101,7 @@ final class Failures {
   /**
    * A close reason of the form {@code retry-after=<seconds>} (optionally after other text and a
    * semicolon), as protocol v1 servers send with close codes 1013 and 4029; -1 when absent.
+   * Saturates at {@link Long#MAX_VALUE} ms.
    */
   static long fromCloseReason(String reason) {
     int i = reason.indexOf("retry-after=");
@@ -104,7 +109,20 @@ final class Failures {
     int start = i + "retry-after=".length();
     int end = start;
     while (end < reason.length() && Character.isDigit(reason.charAt(end))) end++;
-    if (end == start || end - start > 9) return -1;
-    return Long.parseLong(reason.substring(start, end)) * 1000L;
+    if (end == start) return -1;
+    if (end - start > 18) return Long.MAX_VALUE; // beyond a long of seconds
+    return secondsToMillis(Long.parseLong(reason.substring(start, end)));
+  }
+
+  private static long secondsToMillis(long seconds) {
+    return seconds > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : seconds * 1000;
+  }
+
+  private static boolean isDigits(String s) {
+    if (s.isEmpty()) return false;
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') return false;
+    }
+    return true;
   }
 }

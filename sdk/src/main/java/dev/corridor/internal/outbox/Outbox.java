@@ -46,9 +46,13 @@ public final class Outbox {
   private final Map<String, OutboxEntry> byKey = new HashMap<>();
   /** In-flight entries by sequence, in sequence (= write) order. */
   private final LinkedHashMap<Long, OutboxEntry> inFlight = new LinkedHashMap<>();
-  /** Entries with a deadline, soonest first; ended entries are skipped lazily. */
+  /**
+   * Entries with a deadline, soonest first; ended entries are skipped lazily. Ordered by the
+   * deadlines' difference, which is exact across the clock's wrap-around (see
+   * {@link OutboxEntry#MAX_TTL_NANOS}).
+   */
   private final PriorityQueue<OutboxEntry> deadlines =
-      new PriorityQueue<>(16, (a, b) -> Long.compare(a.deadlineNanos, b.deadlineNanos));
+      new PriorityQueue<>(16, (a, b) -> Long.signum(a.deadlineNanos - b.deadlineNanos));
   private int pendingCount;
   private int count;
   private long bytes;
@@ -66,7 +70,7 @@ public final class Outbox {
    * @return true if the entry was accepted
    */
   public boolean offer(OutboxEntry entry, long nowNanos) {
-    if (entry.deadlineNanos <= nowNanos) {
+    if (OutboxEntry.isPast(entry.deadlineNanos, nowNanos)) {
       end(entry, Outcome.EXPIRED, null, null);
       return false;
     }
@@ -109,7 +113,7 @@ public final class Outbox {
   public @Nullable OutboxEntry peekSendable(long nowNanos) {
     while (head != null) {
       OutboxEntry e = head;
-      if (e.deadlineNanos > nowNanos) return e;
+      if (!OutboxEntry.isPast(e.deadlineNanos, nowNanos)) return e;
       unlinkPending(e);
       end(e, Outcome.EXPIRED, null, null);
     }
@@ -193,7 +197,7 @@ public final class Outbox {
     Iterator<OutboxEntry> it = inFlight.values().iterator();
     while (it.hasNext()) {
       OutboxEntry e = it.next();
-      if (e.deadlineNanos <= nowNanos) {
+      if (OutboxEntry.isPast(e.deadlineNanos, nowNanos)) {
         it.remove();
         release(e);
         end(e, Outcome.EXPIRED, null, null);
@@ -207,7 +211,8 @@ public final class Outbox {
   /** Ends every pending entry whose deadline has passed. In-flight entries wait for their resend. */
   public void expire(long nowNanos) {
     OutboxEntry e;
-    while ((e = deadlines.peek()) != null && (e.state != OutboxEntry.PENDING || e.deadlineNanos <= nowNanos)) {
+    while ((e = deadlines.peek()) != null
+        && (e.state != OutboxEntry.PENDING || OutboxEntry.isPast(e.deadlineNanos, nowNanos))) {
       deadlines.poll();
       if (e.state == OutboxEntry.PENDING) {
         unlinkPending(e);
@@ -216,11 +221,11 @@ public final class Outbox {
     }
   }
 
-  /** The soonest deadline of a pending entry, or {@link Long#MAX_VALUE}. */
+  /** The soonest deadline of a pending entry, or {@link OutboxEntry#NO_DEADLINE} ({@link Long#MAX_VALUE}). */
   public long nextDeadlineNanos() {
     OutboxEntry e;
     while ((e = deadlines.peek()) != null && e.state != OutboxEntry.PENDING) deadlines.poll();
-    return e == null ? Long.MAX_VALUE : e.deadlineNanos;
+    return e == null ? OutboxEntry.NO_DEADLINE : e.deadlineNanos;
   }
 
   /** Ends everything with {@code outcome} (the client closed or failed). */
@@ -266,7 +271,7 @@ public final class Outbox {
     if (priorityTail[p] != null) priorityTail[p].priorityNext = e; else priorityHead[p] = e;
     priorityTail[p] = e;
     if (e.key != null) byKey.put(e.key, e);
-    if (e.deadlineNanos != Long.MAX_VALUE) deadlines.add(e);
+    if (e.deadlineNanos != OutboxEntry.NO_DEADLINE) deadlines.add(e);
     pendingCount++;
     count++;
     bytes += e.size;

@@ -1,6 +1,7 @@
 package dev.corridor.internal.outbox;
 
 import dev.corridor.SendOptions.Priority;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,12 +20,26 @@ public final class OutboxEntry {
    */
   public static final int OVERHEAD_BYTES = 128;
 
+  /** {@link #deadlineNanos} of an entry without a deadline. */
+  public static final long NO_DEADLINE = Long.MAX_VALUE;
+
+  /**
+   * TTLs of this many nanos (2^62, about 146 years) or more mean no deadline. Clock nanos have an
+   * arbitrary origin, so deadlines are compared by difference, which is exact only while the two
+   * readings are less than 2^63 ns apart; with TTLs below 2^62 the deadlines of entries sent within
+   * 146 years of each other stay comparable. A longer TTL is "never" in practice.
+   */
+  static final long MAX_TTL_NANOS = 1L << 62;
+
   public final String topic;
   public final byte[] payload;
   public final @Nullable String key;
   public final Priority priority;
   public final boolean acknowledged;
-  /** Clock nanos after which it must not be written; {@link Long#MAX_VALUE} for none. */
+  /**
+   * Clock nanos from which on it must not be written, or {@link #NO_DEADLINE}. It may have wrapped
+   * past {@link Long#MAX_VALUE}: compare it with a reading by difference, never directly.
+   */
   public final long deadlineNanos;
   /** Wall-clock deadline for the wire (ms since the epoch), 0 for none. */
   public final long deadlineMillis;
@@ -52,6 +67,36 @@ public final class OutboxEntry {
     this.deadlineMillis = deadlineMillis;
     this.handle = handle;
     this.size = payload.length + utf8Length(topic) + (key == null ? 0 : utf8Length(key)) + OVERHEAD_BYTES;
+  }
+
+  /**
+   * The clock deadline {@code ttlMillis} (positive) after {@code nowNanos}, or {@link #NO_DEADLINE}
+   * when the TTL is too long to represent ({@link #MAX_TTL_NANOS}): saturating, so that a huge TTL
+   * never wraps into the past.
+   */
+  public static long deadlineNanos(long nowNanos, long ttlMillis) {
+    long ttlNanos = TimeUnit.MILLISECONDS.toNanos(ttlMillis); // saturates at Long.MAX_VALUE
+    if (ttlNanos >= MAX_TTL_NANOS) return NO_DEADLINE;
+    long deadline = nowNanos + ttlNanos; // may wrap: read by difference
+    return deadline == NO_DEADLINE ? deadline - 1 : deadline; // a real deadline, not "none"
+  }
+
+  /**
+   * The wall-clock deadline for the wire ({@code Publish.deadline_ms}, ms since the epoch) of a TTL
+   * of {@code ttlMillis} (positive) from {@code nowMillis}, or 0 (none) when the TTL is too long to
+   * represent, as {@link #deadlineNanos(long, long)} has none, or when the sum would not be a
+   * positive {@code long}.
+   */
+  public static long deadlineMillis(long nowMillis, long ttlMillis) {
+    if (TimeUnit.MILLISECONDS.toNanos(ttlMillis) >= MAX_TTL_NANOS) return 0;
+    if (nowMillis > 0 && ttlMillis > Long.MAX_VALUE - nowMillis) return 0;
+    long deadline = nowMillis + ttlMillis;
+    return deadline > 0 ? deadline : 0;
+  }
+
+  /** Whether an entry with {@code deadlineNanos} must no longer be written at {@code nowNanos}. */
+  static boolean isPast(long deadlineNanos, long nowNanos) {
+    return deadlineNanos != NO_DEADLINE && deadlineNanos - nowNanos <= 0;
   }
 
   public long sequence() {

@@ -90,10 +90,10 @@ public final class Publisher implements Outbox.Listener {
   /** Queues a message from any thread; the future completes once, on the callback executor. */
   public CompletableFuture<SendResult> send(String topic, byte[] payload, SendOptions options) {
     ResultFuture<SendResult> future = new ResultFuture<>();
-    long now = clock.nanoTime();
-    long deadlineNanos = options.ttlMillis() > 0
-        ? now + TimeUnit.MILLISECONDS.toNanos(options.ttlMillis()) : Long.MAX_VALUE;
-    long deadlineMillis = options.ttlMillis() > 0 ? clock.currentTimeMillis() + options.ttlMillis() : 0;
+    long ttl = options.ttlMillis();
+    // Saturating: a TTL too long to represent means no deadline, never one already past.
+    long deadlineNanos = ttl > 0 ? OutboxEntry.deadlineNanos(clock.nanoTime(), ttl) : OutboxEntry.NO_DEADLINE;
+    long deadlineMillis = ttl > 0 ? OutboxEntry.deadlineMillis(clock.currentTimeMillis(), ttl) : 0;
     OutboxEntry entry = new OutboxEntry(topic, payload, options.key(), options.priority(),
         options.delivery() == SendOptions.Delivery.ACKNOWLEDGED, deadlineNanos, deadlineMillis, future);
     context.execute(() -> {

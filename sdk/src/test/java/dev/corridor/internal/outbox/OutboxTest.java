@@ -95,6 +95,49 @@ class OutboxTest {
   }
 
   @Test
+  void deadlinesSaturateToNoneInsteadOfWrappingIntoThePast() {
+    assertThat(OutboxEntry.deadlineNanos(1_000, Long.MAX_VALUE)).isEqualTo(OutboxEntry.NO_DEADLINE);
+    assertThat(OutboxEntry.deadlineNanos(-1_000, Long.MAX_VALUE / 1_000_000)).isEqualTo(OutboxEntry.NO_DEADLINE);
+    assertThat(OutboxEntry.deadlineNanos(1_000, 2_000)).isEqualTo(1_000 + 2_000_000_000L);
+    // A real deadline that happens to land on the "none" value is moved 1 ns earlier.
+    assertThat(OutboxEntry.deadlineNanos(Long.MAX_VALUE - 1_000_000, 1)).isEqualTo(Long.MAX_VALUE - 1);
+    assertThat(OutboxEntry.deadlineMillis(1_767_225_600_000L, Long.MAX_VALUE)).isZero();
+    assertThat(OutboxEntry.deadlineMillis(1_767_225_600_000L, 5_000)).isEqualTo(1_767_225_605_000L);
+  }
+
+  @Test
+  void deadlinesAcrossTheClocksWrapAroundExpireOnTimeAndInOrder() {
+    // nanoTime has an arbitrary origin: a deadline may lie past Long.MAX_VALUE and wrap negative.
+    long now = Long.MAX_VALUE - 50;
+    OutboxEntry late = entry("late", null, Priority.NORMAL, now + 200); // wraps
+    OutboxEntry soon = entry("soon", null, Priority.NORMAL, now + 20); // does not
+    assertThat(outbox.offer(late, now)).isTrue();
+    assertThat(outbox.offer(soon, now)).isTrue();
+    assertThat(endings).isEmpty();
+    assertThat(outbox.nextDeadlineNanos()).isEqualTo(now + 20);
+    outbox.expire(now + 20);
+    assertThat(endings).containsExactly("soon:EXPIRED");
+    assertThat(outbox.nextDeadlineNanos()).isEqualTo(now + 200);
+    outbox.expire(now + 199);
+    assertThat(endings).containsExactly("soon:EXPIRED");
+    assertThat(outbox.peekSendable(now + 199)).isSameAs(late);
+    assertThat(outbox.peekSendable(now + 200)).isNull();
+    assertThat(endings).containsExactly("soon:EXPIRED", "late:EXPIRED");
+  }
+
+  @Test
+  void anInFlightMessageWhoseDeadlineWrapsIsResentUntilItPasses() {
+    long now = Long.MAX_VALUE - 50;
+    OutboxEntry e = entry("x", null, Priority.NORMAL, now + 200);
+    outbox.offer(e, now);
+    assertThat(outbox.peekSendable(now)).isSameAs(e);
+    outbox.written(e, 1);
+    assertThat(outbox.inFlightForResend(now + 199)).containsExactly(e);
+    assertThat(outbox.inFlightForResend(now + 200)).isEmpty();
+    assertThat(endings).containsExactly("x:EXPIRED");
+  }
+
+  @Test
   void whenFullTheLowestPriorityOldestIsEvicted() {
     outbox.offer(entry("n1", null, Priority.NORMAL, Long.MAX_VALUE), 0);
     outbox.offer(entry("l1", null, Priority.LOW, Long.MAX_VALUE), 0);
