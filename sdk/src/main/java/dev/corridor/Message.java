@@ -9,22 +9,27 @@ import org.jspecify.annotations.Nullable;
 /**
  * One delivery on a subscribed topic. Immutable and safe to hand to other threads.
  *
- * <p>The payload is kept as it came off the wire and copied only when asked for:
- * {@link #payload()} makes (once) an array that is the receiver's to keep, while
- * {@link #payloadSize()} and {@link #payloadBuffer()} read it without copying.
+ * <p>The payload stays where it arrived, in the received frame, and is copied only when asked
+ * for: {@link #payload()} makes (once) an array that is the receiver's to keep, while
+ * {@link #payloadSize()} and {@link #payloadBuffer()} read it in place.
  */
 public final class Message {
   static {
     MessageAccess.install(Message::new);
   }
 
-  /**
-   * The delivery as received, holding topic, key, position and payload (never modified), or, once
-   * {@link #payload()} has made its array, the delivery together with that array; read through
-   * {@link MessageAccess} so that no protocol type appears in this package. One field keeps a
-   * message at 16 bytes on top of what the parser made.
-   */
-  private volatile Object state;
+  private final String topic;
+  private final String key;
+  private final long epoch;
+  private final long sequence;
+  private final long timestampMillis;
+  private final boolean replay;
+  /** The bytes the payload lies in (the received frame, never modified), and where. */
+  private final byte[] source;
+  private final int offset;
+  private final int length;
+  /** The array {@link #payload()} returns, once made; the source itself when it is exactly the payload. */
+  private volatile byte @Nullable [] array;
 
   /**
    * A message around {@code payload}, which is not copied: {@link #payload()} returns this very
@@ -32,31 +37,41 @@ public final class Message {
    */
   public Message(String topic, long epoch, long sequence, String key, byte[] payload,
       long timestampMillis, boolean replay) {
-    this(MessageAccess.built(requireNonNull(topic, "topic"), epoch, sequence,
-        requireNonNull(key, "key"), requireNonNull(payload, "payload"), timestampMillis, replay));
+    this(requireNonNull(topic, "topic"), requireNonNull(key, "key"), epoch, sequence, timestampMillis,
+        replay, requireNonNull(payload, "payload"), 0, payload.length);
+    this.array = payload;
   }
 
-  private Message(Object state) {
-    this.state = state;
+  private Message(String topic, String key, long epoch, long sequence, long timestampMillis,
+      boolean replay, byte[] source, int offset, int length) {
+    this.topic = topic;
+    this.key = key;
+    this.epoch = epoch;
+    this.sequence = sequence;
+    this.timestampMillis = timestampMillis;
+    this.replay = replay;
+    this.source = source;
+    this.offset = offset;
+    this.length = length;
   }
 
   public String topic() {
-    return MessageAccess.topic(state);
+    return topic;
   }
 
   /** The stream epoch this sequence belongs to. */
   public long epoch() {
-    return MessageAccess.epoch(state);
+    return epoch;
   }
 
   /** Per-topic sequence within {@link #epoch()}, from 1. */
   public long sequence() {
-    return MessageAccess.sequence(state);
+    return sequence;
   }
 
   /** The message's key (empty if none); LATEST subscriptions conflate per key. */
   public String key() {
-    return MessageAccess.key(state);
+    return key;
   }
 
   /**
@@ -65,14 +80,14 @@ public final class Message {
    * calls then see, while {@link #payloadBuffer()} keeps showing the bytes as received).
    */
   public byte[] payload() {
-    byte[] a = MessageAccess.array(state);
+    byte[] a = array;
     if (a == null) {
       synchronized (this) {
-        Object s = state;
-        a = MessageAccess.array(s);
+        a = array;
         if (a == null) {
-          a = MessageAccess.payload(s).toByteArray();
-          state = MessageAccess.withArray(s, a);
+          a = new byte[length];
+          System.arraycopy(source, offset, a, 0, length);
+          array = a;
         }
       }
     }
@@ -81,7 +96,7 @@ public final class Message {
 
   /** The payload's length in bytes, without copying it. */
   public int payloadSize() {
-    return MessageAccess.payload(state).size();
+    return length;
   }
 
   /**
@@ -90,23 +105,22 @@ public final class Message {
    * Each call returns a new buffer positioned at the payload's first byte.
    */
   public ByteBuffer payloadBuffer() {
-    return MessageAccess.payload(state).asReadOnlyByteBuffer();
+    return ByteBuffer.wrap(source, offset, length).slice().asReadOnlyBuffer();
   }
 
   /** When the server produced it, ms since the Unix epoch. */
   public long timestampMillis() {
-    return MessageAccess.timestampMillis(state);
+    return timestampMillis;
   }
 
   /** True when it was replayed from the server's history after a reconnect or a gap. */
   public boolean isReplay() {
-    return MessageAccess.replay(state);
+    return replay;
   }
 
   @Override
   public String toString() {
-    String key = key();
-    return "Message{" + topic() + " " + epoch() + ":" + sequence() + (key.isEmpty() ? "" : " key=" + key)
-        + ", " + payloadSize() + " bytes" + (isReplay() ? ", replay" : "") + "}";
+    return "Message{" + topic + " " + epoch + ":" + sequence + (key.isEmpty() ? "" : " key=" + key)
+        + ", " + length + " bytes" + (replay ? ", replay" : "") + "}";
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.UnsafeByteOperations;
 import dev.corridor.internal.MessageAccess;
 import dev.corridor.proto.v1.Deliver;
 import java.nio.ByteBuffer;
@@ -15,10 +14,23 @@ import org.junit.jupiter.api.Test;
 class MessageTest {
   private static final byte[] BYTES = "hello".getBytes(StandardCharsets.UTF_8);
 
-  /** A message as the session layer builds it: around the received ByteString, without copying. */
+  /**
+   * A message as the session layer builds it: its payload left in place in the received frame
+   * (here with three bytes of something else on each side).
+   */
   private static Message received(ByteString payload) {
-    return MessageAccess.create(Deliver.newBuilder().setTopic("AAPL").setEpoch(1).setSequence(7)
-        .setPayload(payload).setTimestampMs(1_000L).build());
+    return receivedIn(frameAround(payload.toByteArray()), payload.size());
+  }
+
+  private static byte[] frameAround(byte[] payload) {
+    byte[] frame = new byte[payload.length + 6];
+    java.util.Arrays.fill(frame, (byte) '#');
+    System.arraycopy(payload, 0, frame, 3, payload.length);
+    return frame;
+  }
+
+  private static Message receivedIn(byte[] frame, int payloadLength) {
+    return MessageAccess.received("AAPL", "", 1, 7, 1_000L, false, frame, 3, payloadLength);
   }
 
   @Test
@@ -50,11 +62,11 @@ class MessageTest {
   void receivedPayloadIsReadInPlaceUntilPayloadIsCalled() {
     // ByteStrings are immutable; writing to the array behind one makes any copy (or its absence)
     // visible: bytes copied at construction would not see the write.
-    byte[] wire = BYTES.clone();
-    Message m = received(UnsafeByteOperations.unsafeWrap(wire));
+    byte[] wire = frameAround(BYTES);
+    Message m = receivedIn(wire, BYTES.length);
     ByteBuffer view = m.payloadBuffer();
 
-    wire[0] = 'J';
+    wire[3] = 'J';
 
     assertThat(view.get(0)).as("payloadBuffer() is a view, not a copy").isEqualTo((byte) 'J');
     assertThat(new String(m.payload(), StandardCharsets.UTF_8))

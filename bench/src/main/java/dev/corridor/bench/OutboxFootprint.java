@@ -39,7 +39,12 @@ public final class OutboxFootprint {
     int messages = (int) (capBytes / charge); // as many as fit: one more would evict the oldest
     try {
       for (int i = 0; i < messages; i++) client.send(topic, new byte[payloadBytes]);
+      // send() only queues; the client's own thread files the messages into the outbox.
       ClientStats stats = client.stats();
+      for (long deadline = System.nanoTime() + 30_000_000_000L;
+          stats.outboxMessages() < messages && System.nanoTime() < deadline; stats = client.stats()) {
+        Thread.sleep(10);
+      }
       if (stats.outboxMessages() != messages || stats.sendOutcomes(SendResult.Outcome.OVERFLOW) != 0) {
         throw new IllegalStateException("outbox holds " + stats.outboxMessages() + " of " + messages
             + " messages, " + stats.outboxBytes() + " bytes");

@@ -43,6 +43,8 @@ final class InboundStream implements Subscription {
   static final int SLICE_MESSAGES = 256;
   static final long SLICE_NANOS = 4_000_000;
   final String topic;
+  /** {@link #topic} in UTF-8, to match deliveries against without decoding theirs. */
+  private final byte[] topicUtf8;
   final SubscribeOptions options;
   private final MessageListener listener;
   private final Executor executor;
@@ -86,6 +88,7 @@ final class InboundStream implements Subscription {
       boolean ownThreads, EventListener events, ReadGate gate, Subscriptions owner) {
     this.ownThreads = ownThreads;
     this.topic = topic;
+    this.topicUtf8 = topic.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     this.options = options;
     this.listener = listener;
     this.executor = executor;
@@ -97,6 +100,16 @@ final class InboundStream implements Subscription {
   @Override
   public String topic() {
     return topic;
+  }
+
+  /** True if {@code length} bytes of {@code frame} at {@code offset} are this stream's topic. */
+  boolean topicIs(byte[] frame, int offset, int length) {
+    byte[] t = topicUtf8;
+    if (length != t.length) return false;
+    for (int i = 0; i < length; i++) {
+      if (frame[offset + i] != t[i]) return false;
+    }
+    return true;
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.corridor.internal.session;
 import com.google.protobuf.ByteString;
 import dev.corridor.Clock;
 import dev.corridor.CorridorException;
+import dev.corridor.internal.codec.DeliverReader;
 import dev.corridor.internal.codec.EnvelopeCodec;
 import dev.corridor.internal.connection.ConnectionControl;
 import dev.corridor.internal.connection.Link;
@@ -31,6 +32,7 @@ public final class Session implements SessionHandler {
   private final Requests requests;
 
   // Touched only in the serial context.
+  private final DeliverReader deliverReader = new DeliverReader();
   /** The open link, or null between connections. */
   private @Nullable Link link;
   /** True once the current link's Welcome arrived. */
@@ -69,6 +71,14 @@ public final class Session implements SessionHandler {
 
   @Override
   public void onMessage(byte[] message) {
+    if (deliverReader.read(message)) { // the common case, read in place
+      if (!welcomed) {
+        control.protocolError(new CorridorException(CorridorException.Kind.PROTOCOL, "DELIVER before Welcome"));
+        return;
+      }
+      subscriptions.onDeliver(deliverReader);
+      return;
+    }
     Envelope envelope;
     try {
       envelope = EnvelopeCodec.decode(message);

@@ -9,7 +9,10 @@ import dev.corridor.SubscribeOptions;
 import dev.corridor.Subscription;
 import dev.corridor.internal.Guarded;
 import dev.corridor.internal.MessageAccess;
+import dev.corridor.Message;
+import dev.corridor.internal.codec.DeliverReader;
 import dev.corridor.internal.codec.EnvelopeCodec;
+import java.nio.charset.StandardCharsets;
 import dev.corridor.internal.connection.Counters;
 import dev.corridor.internal.connection.Link;
 import dev.corridor.internal.time.SerialContext;
@@ -172,38 +175,74 @@ public final class Subscriptions {
     }
   }
 
-  void onDeliver(Deliver d) {
-    String topic = d.getTopic();
+  /** A delivery read in place by the session's {@link DeliverReader} (the hot path: no objects made). */
+  void onDeliver(DeliverReader r) {
+    byte[] frame = r.frame();
     InboundStream s = lastDelivered;
-    if (s == null || !s.topic.equals(topic)) {
-      s = streams.get(topic);
+    if (s == null || !s.topicIs(frame, r.topicOffset(), r.topicLength())) {
+      s = find(frame, r.topicOffset(), r.topicLength());
       if (s == null) return; // unsubscribed; the server has not caught up yet
       lastDelivered = s;
     }
-    if (d.getReplay()) counters.messagesReplayed++;
-    if (s.positioned && d.getEpoch() != s.epoch()) {
+    if (!accept(s, r.epoch(), r.sequence(), r.replay())) return;
+    String key = r.keyLength() == 0 ? "" : new String(frame, r.keyOffset(), r.keyLength(), StandardCharsets.UTF_8);
+    delivered(s, MessageAccess.received(s.topic, key, r.epoch(), r.sequence(), r.timestampMillis(),
+        r.replay(), frame, r.payloadOffset(), r.payloadLength()));
+  }
+
+  /** A delivery the generated parser made (a shape the reader leaves to it). */
+  void onDeliver(Deliver d) {
+    InboundStream s = streams.get(d.getTopic());
+    if (s == null) return;
+    lastDelivered = s;
+    if (!accept(s, d.getEpoch(), d.getSequence(), d.getReplay())) return;
+    delivered(s, MessageAccess.create(d));
+  }
+
+  /** The stream whose topic is these UTF-8 bytes, or null; without making a string for a few streams. */
+  private @Nullable InboundStream find(byte[] frame, int offset, int length) {
+    if (streams.size() <= 8) {
+      for (InboundStream s : streams.values()) {
+        if (s.topicIs(frame, offset, length)) return s;
+      }
+      return null;
+    }
+    return streams.get(new String(frame, offset, length, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Checks a delivery's position against the stream's: true if it is the next one to hand over;
+   * false for a duplicate (dropped) or, on a reliable stream, a gap (a replay is asked for).
+   */
+  private boolean accept(InboundStream s, long epoch, long sequence, boolean replay) {
+    if (replay) counters.messagesReplayed++;
+    if (s.positioned && epoch != s.epoch()) {
       if (!s.reliable()) {
-        s.position(d.getEpoch(), d.getSequence() - 1);
+        s.position(epoch, sequence - 1);
       } else {
         // The server moved to a new epoch without saying so first: report the break ourselves.
-        discontinuity(s, Discontinuity.Reason.EPOCH_CHANGED, d.getEpoch(), d.getSequence());
+        discontinuity(s, Discontinuity.Reason.EPOCH_CHANGED, epoch, sequence);
       }
     }
     if (s.positioned) {
       long expected = s.lastSequence() + 1;
-      if (d.getSequence() < expected) {
+      if (sequence < expected) {
         counters.duplicatesDropped++;
-        events.duplicateDropped(s.topic, d.getSequence());
-        return;
+        events.duplicateDropped(s.topic, sequence);
+        return false;
       }
-      if (d.getSequence() > expected && s.reliable()) {
-        if (!s.awaitingReplay) requestReplay(s, expected, d.getSequence());
-        return; // the replay brings it again, in order
+      if (sequence > expected && s.reliable()) {
+        if (!s.awaitingReplay) requestReplay(s, expected, sequence);
+        return false; // the replay brings it again, in order
       }
     }
+    return true;
+  }
+
+  private void delivered(InboundStream s, Message m) {
     s.awaitingReplay = false;
     if (s.replayTimer != null) s.replayTimer.cancel();
-    s.deliver(MessageAccess.create(d));
+    s.deliver(m);
     if (s.reliable()) {
       if (s.unacked >= ACK_EVERY) {
         sendAcks();
