@@ -600,10 +600,12 @@ public final class CorridorClient {
     }
 
     /**
-     * Largest inbound message accepted, checked before parsing. A larger one is reported as
+     * Largest inbound message accepted. Checked where it protects memory: each frame's declared
+     * length is compared with what is left of the limit as soon as the frame's header arrives,
+     * before any of its payload is read or any memory is set aside for it, and a compressed message
+     * is inflated only up to the limit. A larger message is reported as
      * {@link CorridorException.Kind#MESSAGE_TOO_LARGE}, the connection is closed with 1009 and
-     * re-established. Default 1 MiB. Note that OkHttp assembles a whole message in memory before
-     * handing it over.
+     * re-established. Default 1 MiB.
      */
     public Builder maxInboundMessageBytes(int bytes) {
       if (bytes < 1024) throw new IllegalArgumentException("maxInboundMessageBytes must be >= 1024: " + bytes);
@@ -612,10 +614,13 @@ public final class CorridorClient {
     }
 
     /**
-     * Offers {@code permessage-deflate}. Default false: OkHttp inflates messages without any size
-     * bound before they reach the inbound limit, so a hostile or broken server could exhaust memory
-     * with a small compressed frame. Enable only for trusted servers and compressible payloads; the
-     * inbound limit then applies to the inflated size.
+     * Offers {@code permessage-deflate} (RFC 7692) for messages from the server. Default false.
+     * When the server accepts, its compressed messages are inflated in bounded steps and refused
+     * (1009) as soon as they inflate past {@link #maxInboundMessageBytes}, so a small compressed
+     * frame cannot exhaust memory; Corridor's own messages are sent uncompressed, which the
+     * extension allows. Protocol v1's envelopes are protobuf and compress poorly, and inflation
+     * costs CPU on every message: enable it only for payloads that compress well (JSON, text).
+     * Without it, a server that imposes an extension anyway is refused before any frame is read.
      */
     public Builder compression(boolean enabled) {
       this.compression = enabled;
