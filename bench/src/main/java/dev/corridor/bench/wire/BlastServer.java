@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Paths:
  * <ul>
- *   <li>{@code /raw/feed?size=S&count=N}: N {@code Deliver} envelopes of S-byte payloads, pushed
+ *   <li>{@code /raw/feed?size=S&count=N[&rate=R]}: N {@code Deliver} envelopes of S-byte payloads
+ *       (R a second if given), pushed
  *       as fast as the socket takes them, right after the upgrade.
  *   <li>{@code /raw/echo}: every frame sent back as it came.
  *   <li>{@code /raw/sink}: binary frames counted; a text frame is answered with the count, so
@@ -104,7 +105,7 @@ public final class BlastServer implements AutoCloseable {
         case "/raw/feed" -> {
           connection = new Connection(out);
           DeliverTemplate template = new DeliverTemplate("feed", query(uri, "size", 32));
-          connection.startFeed(template, query(uri, "count", 1_000_000));
+          connection.startFeed(template, query(uri, "count", 1_000_000), query(uri, "rate", 0));
         }
         case "/raw/echo" -> connection = new Echo(out);
         case "/raw/sink" -> connection = new Sink(out);
@@ -157,10 +158,10 @@ public final class BlastServer implements AutoCloseable {
     }
 
     /** Pushes {@code count} messages on a thread of its own, so reading goes on meanwhile. */
-    final void startFeed(DeliverTemplate template, int count) {
+    final void startFeed(DeliverTemplate template, int count, int rate) {
       feed = new Thread(() -> {
         try {
-          out.feed(template, count);
+          out.feed(template, count, rate);
         } catch (IOException e) {
           // The client closed mid-feed.
         }
@@ -224,8 +225,9 @@ public final class BlastServer implements AutoCloseable {
           send(Envelope.newBuilder().setSubscribed(Subscribed.newBuilder().setTopic(topic)
               .setRequestId(e.getSubscribe().getRequestId()).setEpoch(1).setNextSequence(1)));
           String[] parts = topic.split("/");
-          if (parts.length == 3 && parts[0].equals("feed")) {
-            startFeed(new DeliverTemplate(topic, Integer.parseInt(parts[1])), Integer.parseInt(parts[2]));
+          if (parts.length >= 3 && parts[0].equals("feed")) { // feed/SIZE/COUNT[/RATE]
+            startFeed(new DeliverTemplate(topic, Integer.parseInt(parts[1])), Integer.parseInt(parts[2]),
+                parts.length > 3 ? Integer.parseInt(parts[3]) : 0);
           }
         }
         case PUBLISH -> {

@@ -76,7 +76,7 @@ final class CorridorSide implements Side {
   }
 
   @Override
-  public Map<String, Double> inbound(int size, int count) throws Exception {
+  public Map<String, Double> inbound(int size, int count, int rate) throws Exception {
     CorridorClient client = connected(newClient());
     CountDownLatch done = new CountDownLatch(1);
     AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -84,7 +84,7 @@ final class CorridorSide implements Side {
     Probe probe = new Probe(server);
     try {
       probe.start();
-      Subscription subscription = client.subscribe("feed/" + size + "/" + count, new MessageListener() {
+      Subscription subscription = client.subscribe("feed/" + size + "/" + count + "/" + rate, new MessageListener() {
         /** Messages delivered so far; the subscription delivers one at a time. */
         private long received;
         /** Sum of payload sizes, so the delivered fields are used. */

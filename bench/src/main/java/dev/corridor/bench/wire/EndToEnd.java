@@ -16,10 +16,13 @@ import org.jspecify.annotations.Nullable;
 public final class EndToEnd {
   /** How much to measure: the quick version for the README, the full one for the report. */
   public record Plan(int warmups, int runs, int inboundCount32, int inboundCount512, int roundTrips,
-      int outboundCount, int connects, int idleClients) {
-    public static final Plan QUICK = new Plan(1, 5, 200_000, 60_000, 5_000, 50_000, 50, 50);
-    public static final Plan FULL = new Plan(2, 7, 1_000_000, 300_000, 100_000, 300_000, 500, 300);
+      int outboundCount, int connects, int idleClients, int pacedCount) {
+    public static final Plan QUICK = new Plan(1, 5, 200_000, 60_000, 5_000, 50_000, 50, 50, 100_000);
+    public static final Plan FULL = new Plan(2, 7, 1_000_000, 300_000, 100_000, 300_000, 500, 300, 500_000);
   }
+
+  /** The fixed rate of the CPU-per-message measurement. */
+  static final int PACED_RATE = 50_000;
 
   /** One figure of one measurement, both sides, with the target it is held to (if any). */
   public record Row(String measurement, String figure, List<Double> baseline, List<Double> corridor,
@@ -44,6 +47,7 @@ public final class EndToEnd {
     List<Row> rows = new ArrayList<>();
     try (ServerProcess server = ServerProcess.start()) {
       RawSide raw = new RawSide(settings.client(), server);
+      LimitSide limit = new LimitSide(server);
       CorridorSide corridor = new CorridorSide(settings.client(), server, null);
       // Corridor with callbackExecutor(Runnable::run): shows what the hop to the callback executor costs.
       CorridorSide inline = new CorridorSide(settings.client(), server, Runnable::run);
@@ -54,7 +58,7 @@ public final class EndToEnd {
       double loopbackRoundTripMicros = latency == null ? Double.NaN
           : Paired.median(latency.baseline().get("round trip p50"));
       addRows(rows, latency, Map.of(
-          "round trip p50", Target.plus(15, "µs"),
+          "round trip p50", Target.plus(10, "µs"),
           "round trip p99", Target.plus(30, "µs")));
 
       addRows(rows, measure(only, log, "request/response, 32 B, callbacks inline", w, r,
@@ -62,20 +66,28 @@ public final class EndToEnd {
 
       for (int[] feed : new int[][] {{32, plan.inboundCount32()}, {512, plan.inboundCount512()}}) {
         addRows(rows, measure(only, log, "inbound feed, " + feed[0] + " B", w, r,
-            () -> raw.inbound(feed[0], feed[1]), () -> corridor.inbound(feed[0], feed[1])), Map.of(
-            "messages/s", Target.atLeast(0.8),
-            "bytes allocated/msg", Target.plus(64, "B")));
+            () -> raw.inbound(feed[0], feed[1], 0), () -> corridor.inbound(feed[0], feed[1], 0)), Map.of(
+            "messages/s", Target.atLeast(1.0),
+            "bytes allocated/msg", feed[0] == 32 ? Target.atMost(200, "B") : Target.NONE));
+        // The third side: a minimal frame + protobuf reader of the same stream (LimitSide).
+        addRows(rows, measure(only, log, "inbound feed, " + feed[0] + " B, against the limit", w, r,
+            () -> limit.inbound(feed[0], feed[1], 0), () -> corridor.inbound(feed[0], feed[1], 0)), Map.of());
       }
 
       addRows(rows, measure(only, log, "inbound feed, 32 B, callbacks inline", w, r,
-          () -> raw.inbound(32, plan.inboundCount32()), () -> inline.inbound(32, plan.inboundCount32())),
+          () -> raw.inbound(32, plan.inboundCount32(), 0), () -> inline.inbound(32, plan.inboundCount32(), 0)),
           Map.of());
+
+      addRows(rows, measure(only, log, "inbound feed, 32 B, at 50,000 msg/s", w, r,
+          () -> raw.inbound(32, plan.pacedCount(), PACED_RATE),
+          () -> corridor.inbound(32, plan.pacedCount(), PACED_RATE)),
+          Map.of("client CPU/msg", Target.atMost(1.3)));
 
       for (int size : new int[] {64, 512}) {
         addRows(rows, measure(only, log, "outbound " + size + " B, acknowledged", w, r,
             () -> raw.outbound(size, plan.outboundCount(), true),
             () -> corridor.outbound(size, plan.outboundCount(), true)),
-            Map.of("messages/s", Target.atLeast(0.9)));
+            Map.of("messages/s", size == 64 ? Target.atLeast(2.0) : Target.NONE));
         addRows(rows, measure(only, log, "outbound " + size + " B, best effort", w, r,
             () -> raw.outbound(size, plan.outboundCount(), false),
             () -> corridor.outbound(size, plan.outboundCount(), false)), Map.of());
@@ -90,7 +102,8 @@ public final class EndToEnd {
       // The target above adds a warm loopback round trip; the first exchange on a fresh
       // connection costs more, so this pair gives the baseline the same Hello/Welcome exchange.
       addRows(rows, measure(only, log, "connect, baseline sends Hello and awaits Welcome", w, r,
-          () -> raw.connectWithHandshake(plan.connects()), () -> corridor.connect(plan.connects())), Map.of());
+          () -> raw.connectWithHandshake(plan.connects()), () -> corridor.connect(plan.connects())),
+          Map.of("connect p50", Target.plus(50, "µs")));
       addRows(rows, measure(only, log, "idle connection", 0, Math.max(3, r / 2),
           () -> raw.idleHeap(plan.idleClients()), () -> corridor.idleHeap(plan.idleClients())), Map.of());
     }
@@ -112,6 +125,7 @@ public final class EndToEnd {
     outcome.corridor().forEach((figure, corridorRuns) -> {
       List<Double> baselineRuns = outcome.baseline().get(figure);
       Target t = targets.get(figure);
+      if (t == Target.NONE) t = null;
       rows.add(new Row(outcome.name(), figure, baselineRuns, corridorRuns,
           t == null ? "" : t.description,
           t == null ? null : t.met(Paired.median(baselineRuns), Paired.median(corridorRuns))));
@@ -122,6 +136,19 @@ public final class EndToEnd {
   private record Target(String description, java.util.function.BiPredicate<Double, Double> test) {
     static Target atLeast(double ratio) {
       return new Target("≥ " + ratio + " × baseline", (b, c) -> c >= ratio * b);
+    }
+
+    /** No target for this figure (Map.of takes no nulls). */
+    static final Target NONE = new Target("", (b, c) -> true);
+
+    /** An absolute bound on Corridor's figure, whatever the baseline's. */
+    static Target atMost(double bound, String unit) {
+      return new Target("≤ " + String.format(Locale.ROOT, "%.0f", bound) + " " + unit, (b, c) -> c <= bound);
+    }
+
+    /** At most {@code ratio} times the baseline (for costs: lower is better). */
+    static Target atMost(double ratio) {
+      return new Target("≤ " + ratio + " × baseline", (b, c) -> c <= ratio * b);
     }
 
     static Target plus(double allowance, String unit) {
@@ -153,6 +180,7 @@ public final class EndToEnd {
   static String format(double value, String figure) {
     if (Double.isNaN(value)) return "n/a";
     if (figure.equals("server CPU")) return String.format(Locale.ROOT, "%.0f %%", value * 100);
+    if (figure.equals("client CPU/msg")) return String.format(Locale.ROOT, "%.2f µs", value);
     if (figure.startsWith("round trip") || figure.startsWith("connect")) {
       return String.format(Locale.ROOT, "%.1f µs", value);
     }

@@ -49,17 +49,30 @@ final class FrameWriter {
    * 256 KiB; each batch holds the lock only while it is written.
    */
   void feed(DeliverTemplate template, int count) throws IOException {
+    feed(template, count, 0);
+  }
+
+  /**
+   * As {@link #feed(DeliverTemplate, int)}, at {@code ratePerSecond} messages a second if it is
+   * above 0: batches of a millisecond's worth, each written when the schedule says it is due.
+   */
+  void feed(DeliverTemplate template, int count, int ratePerSecond) throws IOException {
     byte[] frame = new byte[10 + template.length()];
     int headerLength = header(frame, 0, BINARY, template.length());
     template.copyInto(frame, headerLength);
     int frameLength = headerLength + template.length();
-    int perBatch = Math.max(1, BATCH / frameLength);
+    int perBatch = ratePerSecond > 0 ? Math.max(1, ratePerSecond / 1000) : Math.max(1, BATCH / frameLength);
+    long start = System.nanoTime();
     byte[] batch = new byte[perBatch * frameLength];
     int sequenceOffset = headerLength + template.sequenceOffset();
     for (int i = 0; i < perBatch; i++) System.arraycopy(frame, 0, batch, i * frameLength, frameLength);
     long next = 1;
     while (next <= count) {
       int n = (int) Math.min(perBatch, count - next + 1);
+      if (ratePerSecond > 0) {
+        long due = start + (next - 1) * 1_000_000_000L / ratePerSecond;
+        for (long wait; (wait = due - System.nanoTime()) > 0; ) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+      }
       for (int i = 0; i < n; i++) DeliverTemplate.patchSequence(batch, i * frameLength + sequenceOffset, next++);
       synchronized (this) {
         out.write(batch, 0, n * frameLength);

@@ -38,7 +38,7 @@ final class RawSide implements Side {
   }
 
   @Override
-  public Map<String, Double> inbound(int size, int count) throws Exception {
+  public Map<String, Double> inbound(int size, int count, int rate) throws Exception {
     CountDownLatch done = new CountDownLatch(1);
     Probe probe = new Probe(server);
     long[] firstAndLast = new long[2];
@@ -69,7 +69,7 @@ final class RawSide implements Side {
         }
       }
     };
-    WebSocket ws = connect("/raw/feed?size=" + size + "&count=" + count, listener);
+    WebSocket ws = connect("/raw/feed?size=" + size + "&count=" + count + "&rate=" + rate, listener);
     try {
       Measurements.await(done, 120, "raw feed of " + count);
       probe.stop();
@@ -85,6 +85,7 @@ final class RawSide implements Side {
     out.put("messages/s", (count - 1) * 1e9 / (firstAndLast[1] - firstAndLast[0]));
     out.put("bytes allocated/msg", (double) probe.allocated / count);
     out.put("server CPU", probe.serverCpuShare);
+    out.put("client CPU/msg", probe.clientCpuNanos / 1_000.0 / count);
     return out;
   }
 

@@ -35,6 +35,10 @@ public final class ServerProcess implements AutoCloseable {
     return new ServerProcess(p, Integer.parseInt(line.substring("listening ".length()).trim()));
   }
 
+  public int port() {
+    return port;
+  }
+
   public String url(String pathAndQuery) {
     return "ws://127.0.0.1:" + port + pathAndQuery;
   }

@@ -8,8 +8,11 @@ import java.util.Map;
  * names on both sides make a row of the report.
  */
 interface Side {
-  /** A feed of {@code count} {@code Deliver}s of {@code size}-byte payloads: messages/s, bytes/msg, server CPU. */
-  Map<String, Double> inbound(int size, int count) throws Exception;
+  /**
+   * A feed of {@code count} {@code Deliver}s of {@code size}-byte payloads, {@code rate} a second
+   * (0: as fast as it goes): messages/s, bytes allocated/msg, server CPU, client CPU µs/msg.
+   */
+  Map<String, Double> inbound(int size, int count, int rate) throws Exception;
 
   /** {@code count} round trips of a 32-byte payload, one in flight: p50, p99, p99.9 in µs. */
   Map<String, Double> requestLatency(int count) throws Exception;
