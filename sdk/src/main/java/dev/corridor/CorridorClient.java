@@ -98,12 +98,12 @@ public final class CorridorClient {
     this.machine = new ConnectionMachine(settings, context, transport, events, this::dispatch, counters, gate);
     this.publisher = new Publisher(config.outboxMaxMessages, config.outboxMaxBytes,
         config.writeHighWaterBytes, config.maxInFlight, clock, scheduler, context,
-        completions, events, counters);
+        completions, events, counters, machine);
     this.subscriptions = new Subscriptions(clock, scheduler, context, callbackExecutor,
-        config.callbackExecutor == null, events, counters, gate, reporter);
-    this.requests = new Requests(clock, scheduler, context, completions);
+        config.callbackExecutor == null, events, counters, gate, reporter, machine);
+    this.requests = new Requests(clock, scheduler, context, completions, machine);
     this.session = new Session(clientId, USER_AGENT, config.maxInboundMessageBytes,
-        clock, machine, publisher, subscriptions, requests);
+        clock, machine, machine, publisher, subscriptions, requests);
     machine.attach(session);
   }
 

@@ -200,11 +200,11 @@ public class InboundPathBenchmark {
     EventListener events = EventListener.NONE;
     machine = new ConnectionMachine(settings, context, transport, events, change -> {}, counters, gate);
     Publisher publisher = new Publisher(10_000, 8L << 20, 1L << 20, 1_000, clock, NEVER, context,
-        direct, events, counters);
+        direct, events, counters, machine);
     Subscriptions subscriptions = new Subscriptions(clock, NEVER, context, direct, false, events, counters,
-        gate, reporter);
-    Requests requests = new Requests(clock, NEVER, context, direct);
-    session = new Session("bench-client", "corridor-bench", 1 << 20, clock, machine, publisher,
+        gate, reporter, machine);
+    Requests requests = new Requests(clock, NEVER, context, direct, machine);
+    session = new Session("bench-client", "corridor-bench", 1 << 20, clock, machine, machine, publisher,
         subscriptions, requests);
     machine.attach(session);
 

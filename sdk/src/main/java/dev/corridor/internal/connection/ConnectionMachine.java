@@ -42,7 +42,7 @@ import org.jspecify.annotations.Nullable;
  * inbound messages, {@link #onMessageIfCurrent}). State changes happen only in
  * {@link #transition}, which enforces {@link Transitions}.
  */
-public final class ConnectionMachine implements ConnectionControl, Heartbeat.Host {
+public final class ConnectionMachine implements ConnectionControl, Heartbeat.Host, Links {
   /** Receives state changes, in order, in the serial context. */
   public interface StateObserver {
     void stateChanged(StateChange change);
@@ -72,6 +72,8 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
   private long generation;
   /** The current attempt's socket, or null. */
   private @Nullable TransportSocket socket;
+  /** The session's view of {@link #socket} once it is open, or null; handed out by {@link Links}. */
+  private @Nullable Link link;
   /** True from an attempt's start until its end (or its connection's end) has been reported. */
   private boolean linkActive;
   private boolean networkAvailable = true;
@@ -272,7 +274,9 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
       linkFailed(refused, Cause.ATTEMPT_FAILED);
       return;
     }
-    requireSession().onOpen(new CountingLink(socket, counters, events));
+    Link open = new CountingLink(socket, counters, events);
+    link = open;
+    requireSession().onOpen(open);
   }
 
   void onMessage(byte[] message) {
@@ -366,6 +370,7 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     closeTimer.cancel();
     TransportSocket s = socket;
     socket = null;
+    link = null;
     if (s != null) {
       if (closeCode > 0) {
         s.close(closeCode, closeCode == 1009 ? "message too big" : "");
@@ -499,6 +504,23 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
   public void protocolError(CorridorException error) {
     counters.protocolErrors++;
     events.protocolError(error);
+  }
+
+  // ---- Links: the one gate on writing ----
+
+  @Override
+  public @Nullable Link forMessages() {
+    return Transitions.sendsMessages(state) ? link : null;
+  }
+
+  @Override
+  public @Nullable Link forControl() {
+    return Transitions.holdsSocket(state) ? link : null;
+  }
+
+  @Override
+  public boolean isTerminated() {
+    return state.isTerminal();
   }
 
   // ---- Read holds and internal failures ----

@@ -11,6 +11,7 @@ import dev.corridor.internal.ResultFuture;
 import dev.corridor.internal.codec.EnvelopeCodec;
 import dev.corridor.internal.connection.Counters;
 import dev.corridor.internal.connection.Link;
+import dev.corridor.internal.connection.Links;
 import dev.corridor.internal.outbox.Outbox;
 import dev.corridor.internal.outbox.OutboxEntry;
 import dev.corridor.internal.time.SerialContext;
@@ -53,8 +54,10 @@ public final class Publisher implements Outbox.Listener {
   /** Sequences refused as retryable, waiting for {@link #retryTimer}. */
   private final List<Long> retryLater = new ArrayList<>();
 
+  /** Where messages may be written now, if anywhere. */
+  private final Links links;
+
   // Owned by the serial context.
-  private @Nullable Link link;
   private int maxInFlight;
   /** Largest message the server accepts, from its Welcome; 0 when unknown. */
   private int serverMaxMessageBytes;
@@ -68,11 +71,11 @@ public final class Publisher implements Outbox.Listener {
   private long expiryAt = Long.MAX_VALUE;
   /** Futures to complete on the completion executor, batched per serial-context turn. */
   private List<Object> completions = new ArrayList<>();
-  private volatile boolean terminated;
 
   public Publisher(int maxMessages, long maxBytes, long highWaterBytes, int defaultMaxInFlight,
       Clock clock, Scheduler scheduler, SerialContext context, Executor callbacks,
-      EventListener events, Counters counters) {
+      EventListener events, Counters counters, Links links) {
+    this.links = links;
     this.outbox = new Outbox(maxMessages, maxBytes, this);
     this.clock = clock;
     this.context = context;
@@ -97,7 +100,7 @@ public final class Publisher implements Outbox.Listener {
     OutboxEntry entry = new OutboxEntry(topic, payload, options.key(), options.priority(),
         options.delivery() == SendOptions.Delivery.ACKNOWLEDGED, deadlineNanos, deadlineMillis, future);
     context.execute(() -> {
-      if (terminated) {
+      if (links.isTerminated()) {
         ended(entry, Outcome.CLOSED, null, null);
         return;
       }
@@ -118,8 +121,7 @@ public final class Publisher implements Outbox.Listener {
    * A session is established: everything up to {@code serverLastSequence} is acknowledged; the
    * rest of what is in flight is resent, in order, before anything new.
    */
-  void onConnected(Link link, long serverLastSequence, int serverMaxInFlight, int serverMaxMessageBytes) {
-    this.link = link;
+  void onConnected(long serverLastSequence, int serverMaxInFlight, int serverMaxMessageBytes) {
     this.serverMaxMessageBytes = serverMaxMessageBytes;
     this.maxInFlight = serverMaxInFlight > 0 ? serverMaxInFlight : defaultMaxInFlight;
     if (serverLastSequence > 0) {
@@ -134,7 +136,6 @@ public final class Publisher implements Outbox.Listener {
   }
 
   void onDisconnected() {
-    link = null;
     resends = java.util.Collections.emptyList();
     pressureTimer.cancel();
     retryTimer.cancel();
@@ -167,7 +168,7 @@ public final class Publisher implements Outbox.Listener {
   static final long MIN_RETRY_MILLIS = 1_000;
 
   private void resendRetryable() {
-    Link l = link;
+    Link l = links.forMessages();
     List<Long> due = new ArrayList<>(retryLater);
     retryLater.clear();
     if (l == null) return; // the reconnect resends everything in flight anyway
@@ -179,8 +180,6 @@ public final class Publisher implements Outbox.Listener {
 
   /** The client is closed or failed: everything still held ends {@link Outcome#CLOSED}. */
   void terminate() {
-    terminated = true;
-    link = null;
     expiryTimer.cancel();
     pressureTimer.cancel();
     retryTimer.cancel();
@@ -189,7 +188,7 @@ public final class Publisher implements Outbox.Listener {
   }
 
   private void drain() {
-    Link l = link;
+    Link l = links.forMessages();
     if (l == null) return;
     long now = clock.nanoTime();
     // Resends first, in their original order, under the same socket backpressure.

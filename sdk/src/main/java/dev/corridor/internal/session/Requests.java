@@ -9,6 +9,7 @@ import dev.corridor.Scheduler;
 import dev.corridor.internal.ResultFuture;
 import dev.corridor.internal.codec.EnvelopeCodec;
 import dev.corridor.internal.connection.Link;
+import dev.corridor.internal.connection.Links;
 import dev.corridor.internal.time.SerialContext;
 import dev.corridor.internal.time.SerialTimer;
 import dev.corridor.proto.v1.Request;
@@ -42,11 +43,12 @@ public final class Requests {
   private final SerialTimer sweep;
   /** When {@link #sweep} fires, or Long.MAX_VALUE when it is idle. */
   private long sweepAtNanos = Long.MAX_VALUE;
-  private @Nullable Link link;
+  /** Where requests may be written now, if anywhere. */
+  private final Links links;
   private long nextId = 1;
-  private volatile boolean terminated;
 
-  public Requests(Clock clock, Scheduler scheduler, SerialContext context, Executor callbacks) {
+  public Requests(Clock clock, Scheduler scheduler, SerialContext context, Executor callbacks, Links links) {
+    this.links = links;
     this.clock = clock;
     this.context = context;
     this.callbacks = callbacks;
@@ -56,7 +58,7 @@ public final class Requests {
   public CompletableFuture<Response> request(String method, byte[] payload, RequestOptions options) {
     ResultFuture<Response> future = new ResultFuture<>();
     context.execute(() -> {
-      if (terminated) {
+      if (links.isTerminated()) {
         fail(future, RequestException.Kind.CLOSED, "client is closed");
         return;
       }
@@ -64,7 +66,7 @@ public final class Requests {
       Pending p = new Pending(nextId++, method, payload, options, future, deadline);
       pending.put(p.id, p);
       if (sweepAtNanos == Long.MAX_VALUE || deadline - sweepAtNanos < 0) armSweep(deadline);
-      if (link != null) send(p);
+      send(p);
     });
     return future;
   }
@@ -92,15 +94,13 @@ public final class Requests {
     sweep.start(atNanos - clock.nanoTime());
   }
 
-  void onConnected(Link link) {
-    this.link = link;
+  void onConnected() {
     for (Pending p : new ArrayList<>(pending.values())) {
       if (!p.sent) send(p);
     }
   }
 
   void onDisconnected() {
-    link = null;
     Iterator<Pending> it = pending.values().iterator();
     while (it.hasNext()) {
       Pending p = it.next();
@@ -128,8 +128,6 @@ public final class Requests {
   }
 
   void terminate() {
-    terminated = true;
-    link = null;
     sweep.cancel();
     sweepAtNanos = Long.MAX_VALUE;
     for (Pending p : pending.values()) {
@@ -139,7 +137,7 @@ public final class Requests {
   }
 
   private void send(Pending p) {
-    Link l = link;
+    Link l = links.forMessages();
     if (l == null) return;
     Request req = Request.newBuilder()
         .setRequestId(p.id)

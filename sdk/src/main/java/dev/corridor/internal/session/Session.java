@@ -7,6 +7,7 @@ import dev.corridor.internal.codec.DeliverReader;
 import dev.corridor.internal.codec.EnvelopeCodec;
 import dev.corridor.internal.connection.ConnectionControl;
 import dev.corridor.internal.connection.Link;
+import dev.corridor.internal.connection.Links;
 import dev.corridor.internal.connection.SessionHandler;
 import dev.corridor.proto.v1.Envelope;
 import dev.corridor.proto.v1.ErrorCode;
@@ -14,7 +15,6 @@ import dev.corridor.proto.v1.Hello;
 import dev.corridor.proto.v1.Ping;
 import dev.corridor.proto.v1.Pong;
 import dev.corridor.proto.v1.Welcome;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Protocol v1 for one client, across all its connections: session establishment, heartbeat
@@ -27,14 +27,14 @@ public final class Session implements SessionHandler {
   private final int maxInboundBytes;
   private final Clock clock;
   private final ConnectionControl control;
+  /** Where the handshake and heartbeat envelopes may be written now, if anywhere. */
+  private final Links links;
   private final Publisher publisher;
   private final Subscriptions subscriptions;
   private final Requests requests;
 
   // Touched only in the serial context.
   private final DeliverReader deliverReader = new DeliverReader();
-  /** The open link, or null between connections. */
-  private @Nullable Link link;
   /** True once the current link's Welcome arrived. */
   private boolean welcomed;
   /** Resume token from the last Welcome; empty before the first. */
@@ -43,7 +43,9 @@ public final class Session implements SessionHandler {
   private volatile int serverMaxMessageBytes;
 
   public Session(String clientId, String userAgent, int maxInboundBytes, Clock clock,
-      ConnectionControl control, Publisher publisher, Subscriptions subscriptions, Requests requests) {
+      ConnectionControl control, Links links, Publisher publisher, Subscriptions subscriptions,
+      Requests requests) {
+    this.links = links;
     this.clientId = clientId;
     this.userAgent = userAgent;
     this.maxInboundBytes = maxInboundBytes;
@@ -56,7 +58,6 @@ public final class Session implements SessionHandler {
 
   @Override
   public void onOpen(Link link) {
-    this.link = link;
     this.welcomed = false;
     Hello hello = Hello.newBuilder()
         .setClientId(clientId)
@@ -140,21 +141,20 @@ public final class Session implements SessionHandler {
       control.protocolError(new CorridorException(CorridorException.Kind.PROTOCOL, "second Welcome"));
       return;
     }
-    Link l = link;
-    if (l == null) return;
+    if (links.forControl() == null) return;
     welcomed = true;
     resumeToken = welcome.getResumeToken();
     serverMaxMessageBytes = welcome.getMaxMessageBytes();
     control.welcomed(welcome.getHeartbeatIntervalMs());
     // Restore in order: subscriptions (so replays start), pending requests, then the outbox.
-    subscriptions.onConnected(l, welcome.getResumed());
-    requests.onConnected(l);
-    publisher.onConnected(l, welcome.getLastClientSequence(), welcome.getMaxInflight(),
+    subscriptions.onConnected(welcome.getResumed());
+    requests.onConnected();
+    publisher.onConnected(welcome.getLastClientSequence(), welcome.getMaxInflight(),
         welcome.getMaxMessageBytes());
   }
 
   private void answerPing(Ping ping) {
-    Link l = link;
+    Link l = links.forControl();
     if (l == null) return;
     Pong pong = Pong.newBuilder()
         .setNonce(ping.getNonce())
@@ -195,7 +195,7 @@ public final class Session implements SessionHandler {
 
   @Override
   public void sendPing(long nonce) {
-    Link l = link;
+    Link l = links.forControl();
     if (l == null) return;
     Ping ping = Ping.newBuilder().setNonce(nonce).setSentAtMs(clock.currentTimeMillis()).build();
     l.send(EnvelopeCodec.encode(EnvelopeCodec.envelope().setPing(ping).build()));
@@ -208,7 +208,6 @@ public final class Session implements SessionHandler {
 
   @Override
   public void onDisconnected() {
-    link = null;
     welcomed = false;
     publisher.onDisconnected();
     subscriptions.onDisconnected();

@@ -15,6 +15,7 @@ import dev.corridor.internal.codec.EnvelopeCodec;
 import java.nio.charset.StandardCharsets;
 import dev.corridor.internal.connection.Counters;
 import dev.corridor.internal.connection.Link;
+import dev.corridor.internal.connection.Links;
 import dev.corridor.internal.time.SerialContext;
 import dev.corridor.internal.time.SerialExecutor;
 import dev.corridor.internal.time.SerialTimer;
@@ -75,13 +76,14 @@ public final class Subscriptions {
   private @Nullable InboundStream lastDelivered;
   /** Topics unsubscribed while disconnected, to unsubscribe on a resumed session. */
   private final Set<String> pendingUnsubscribes = new HashSet<>();
-  private @Nullable Link link;
+  /** Where subscriptions and acks may be written now, if anywhere. */
+  private final Links links;
   private long nextRequestId = 1;
-  private volatile boolean terminated;
 
   public Subscriptions(Clock clock, Scheduler scheduler, SerialContext context, Executor callbacks,
       boolean callbacksAreOwn, EventListener events, Counters counters, ReadGate gate,
-      Guarded.Reporter reporter) {
+      Guarded.Reporter reporter, Links links) {
+    this.links = links;
     this.callbacksAreOwn = callbacksAreOwn;
     this.reporter = reporter;
     this.context = context;
@@ -95,7 +97,7 @@ public final class Subscriptions {
 
   /** Registers a subscription from any thread; it is requested now if connected, else on connect. */
   public Subscription subscribe(String topic, MessageListener listener, SubscribeOptions options) {
-    if (terminated) throw new IllegalStateException("client is closed");
+    if (links.isTerminated()) throw new IllegalStateException("client is closed");
     if (!topics.add(topic)) throw new IllegalStateException("already subscribed to " + topic);
     boolean own = options.executor() == null && callbacksAreOwn;
     Executor executor = options.executor() != null ? new SerialExecutor(options.executor()) : callbacks;
@@ -104,14 +106,14 @@ public final class Subscriptions {
       stream.position(options.resumeEpoch(), options.resumeSequence());
     }
     context.execute(() -> {
-      if (terminated) {
+      if (links.isTerminated()) {
         stream.cancel();
         return;
       }
       streams.put(topic, stream);
       lastDelivered = null;
       pendingUnsubscribes.remove(topic);
-      if (link != null) sendSubscribe(stream);
+      sendSubscribe(stream); // now if connected, else on connect
     });
     return stream;
   }
@@ -125,7 +127,7 @@ public final class Subscriptions {
       if (streams.get(stream.topic) != stream) return; // already replaced by a new subscription
       streams.remove(stream.topic);
       lastDelivered = null;
-      Link l = link;
+      Link l = links.forMessages();
       if (l != null) {
         l.send(EnvelopeCodec.encode(EnvelopeCodec.envelope()
             .setUnsubscribe(Unsubscribe.newBuilder().setTopic(stream.topic)).build()));
@@ -149,8 +151,9 @@ public final class Subscriptions {
    * subscriptions and replays from the Hello's positions; otherwise every subscription is
    * requested again from its last position.
    */
-  void onConnected(Link link, boolean resumed) {
-    this.link = link;
+  void onConnected(boolean resumed) {
+    Link link = links.forMessages();
+    if (link == null) return;
     if (resumed) {
       for (String topic : pendingUnsubscribes) {
         link.send(EnvelopeCodec.encode(EnvelopeCodec.envelope()
@@ -167,7 +170,6 @@ public final class Subscriptions {
   }
 
   void onDisconnected() {
-    link = null;
     ackTimer.cancel();
     for (InboundStream s : streams.values()) {
       s.awaitingReplay = false; // the reconnect's resume asks for everything after our position
@@ -271,8 +273,6 @@ public final class Subscriptions {
   }
 
   void terminate() {
-    terminated = true;
-    link = null;
     ackTimer.cancel();
     for (InboundStream s : streams.values()) {
       s.cancel();
@@ -301,7 +301,7 @@ public final class Subscriptions {
     s.awaitingReplay = true;
     counters.gapsDetected++;
     events.gapDetected(s.topic, expected, received);
-    Link l = link;
+    Link l = links.forMessages();
     if (l != null) {
       l.send(EnvelopeCodec.encode(EnvelopeCodec.envelope()
           .setReplayRequest(ReplayRequest.newBuilder().setFrom(position(s))).build()));
@@ -321,7 +321,7 @@ public final class Subscriptions {
   }
 
   private void sendSubscribe(InboundStream s) {
-    Link l = link;
+    Link l = links.forMessages();
     if (l == null) return;
     Subscribe.Builder sub = Subscribe.newBuilder()
         .setTopic(s.topic)
@@ -334,7 +334,7 @@ public final class Subscriptions {
   }
 
   private void sendAcks() {
-    Link l = link;
+    Link l = links.forMessages();
     if (l == null) return;
     DeliverAck.Builder ack = DeliverAck.newBuilder();
     for (InboundStream s : streams.values()) {
