@@ -280,8 +280,7 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
   }
 
   void onMessage(byte[] message) {
-    counters.messagesIn++;
-    counters.bytesIn += message.length;
+    counters.inbound(message.length);
     events.messageReceived(message.length);
     heartbeat.onInbound();
     if (message.length > settings.maxInboundMessageBytes) {

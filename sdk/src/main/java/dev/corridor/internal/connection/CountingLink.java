@@ -19,8 +19,7 @@ final class CountingLink implements Link {
   public boolean send(byte[] message) {
     boolean sent = socket.send(message);
     if (sent) {
-      counters.messagesOut++;
-      counters.bytesOut += message.length;
+      counters.outbound(message.length);
       events.messageSent(message.length);
     }
     return sent;

@@ -136,10 +136,16 @@ final class InboundStream implements Subscription {
   }
 
   void position(long epoch, long lastSequence) {
-    this.epoch = epoch;
-    this.lastSequence = lastSequence;
+    // Once per message: ordered stores, no fence; other threads read the position a moment later at most.
+    if (epoch != this.epoch) EPOCH.lazySet(this, epoch);
+    LAST_SEQUENCE.lazySet(this, lastSequence);
     this.positioned = true;
   }
+
+  private static final java.util.concurrent.atomic.AtomicLongFieldUpdater<InboundStream> EPOCH =
+      java.util.concurrent.atomic.AtomicLongFieldUpdater.newUpdater(InboundStream.class, "epoch");
+  private static final java.util.concurrent.atomic.AtomicLongFieldUpdater<InboundStream> LAST_SEQUENCE =
+      java.util.concurrent.atomic.AtomicLongFieldUpdater.newUpdater(InboundStream.class, "lastSequence");
 
   boolean reliable() {
     return options.mode() == SubscribeOptions.Mode.RELIABLE;
