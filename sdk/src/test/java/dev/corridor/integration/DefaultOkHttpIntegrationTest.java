@@ -3,7 +3,6 @@ package dev.corridor.integration;
 import static dev.corridor.ConnectionState.CONNECTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.corridor.CorridorClient;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,8 +24,9 @@ class DefaultOkHttpIntegrationTest extends IntegrationTestSupport {
     for (int i = 0; i < clients; i++) server.enqueueUpgrade();
 
     for (int i = 0; i < clients; i++) {
-      CorridorClient client = connect(clientBuilder()); // no okHttpClient(...): the shared default
-      client.addStateListener(change -> {
+      // No okHttpClient(...): the shared default. The listener is in place before connect(), so
+      // no CONNECTED can slip by it.
+      connect(clientBuilder(), change -> {
         if (change.current() == CONNECTED) {
           connectedCount.incrementAndGet();
           connected.countDown();

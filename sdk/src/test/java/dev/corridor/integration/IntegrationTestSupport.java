@@ -51,9 +51,15 @@ abstract class IntegrationTestSupport {
 
   /** Builds the client, listens to its state with {@link #recorder} and connects it. */
   protected CorridorClient connect(CorridorClient.Builder builder) {
+    return connect(builder, change -> {});
+  }
+
+  /** As {@link #connect(CorridorClient.Builder)}, with {@code listener} added before connecting. */
+  protected CorridorClient connect(CorridorClient.Builder builder, dev.corridor.StateListener listener) {
     CorridorClient client = builder.build();
     clients.add(client);
     client.addStateListener(recorder);
+    client.addStateListener(listener);
     client.connect();
     return client;
   }
