@@ -100,4 +100,30 @@ class FrameWriterTest {
     assertThat(frame.payload).hasSize(Frames.CONTROL_MAX);
     assertThat(frame.closeReason()).isEqualTo("x".repeat(Frames.CONTROL_MAX - 2));
   }
+
+  @Test
+  void longCloseReasonIsCutAtACharacterBoundarySoItStaysUtf8() throws Exception {
+    // 62 two-byte characters: 124 bytes, one more than fits; a cut at 123 bytes splits the last.
+    String reason = "é".repeat(62);
+
+    writer.writeClose(1000, reason);
+
+    ClientFrame frame = next();
+    byte[] cut = java.util.Arrays.copyOfRange(frame.payload, 2, frame.payload.length);
+    assertThat(frame.payload.length).isLessThanOrEqualTo(Frames.CONTROL_MAX);
+    // What the peer's reader does with it: a reason that is not UTF-8 fails the close with 1007.
+    assertThat(isUtf8(cut)).as("the reason sent is UTF-8").isTrue();
+    assertThat(new String(cut, StandardCharsets.UTF_8)).isEqualTo("é".repeat(61));
+  }
+
+  private static boolean isUtf8(byte[] bytes) {
+    try {
+      StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes));
+      return true;
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return false;
+    }
+  }
 }
