@@ -275,6 +275,8 @@ class TransportConformanceTest {
     assertThat(recorder.take(Closing.class)).isEqualTo(new Closing(4000, "bye"));
     assertThat(peer.takeClose().code()).as("close code echoed to the server").isEqualTo(4000);
     awaitReaderEnded();
+    assertThat(recorder.take(Closed.class).code()).as("Transport contract: onClosed ends a clean close")
+        .isEqualTo(4000);
     peer.awaitEnded();
     recorder.assertNoMore();
   }
@@ -293,6 +295,7 @@ class TransportConformanceTest {
     assertThat(recorder.take(Closing.class).code()).as("the server's answer").isEqualTo(1000);
     assertThat(socket.send(new byte[1])).as("send after close").isFalse();
     awaitReaderEnded();
+    assertThat(recorder.take(Closed.class).code()).isEqualTo(1000);
     peer.awaitEnded();
     recorder.assertNoMore();
   }
