@@ -129,12 +129,12 @@ final class FramedSocket implements TransportSocket, Runnable, FrameReader.Callb
         if (!queue.isEmpty() || pendingPong != null) scheduleWriterLocked();
       }
     } catch (Handshake.RefusedException e) {
-      response.close();
+      release(response);
       finish();
       listener.onFailure(e, response.code(), response.header("Retry-After"));
       return;
     } catch (Throwable t) {
-      response.close();
+      release(response);
       finish();
       listener.onFailure(t, -1, null);
       return;
@@ -159,6 +159,22 @@ final class FramedSocket implements TransportSocket, Runnable, FrameReader.Callb
       // Including an OutOfMemoryError or a listener's bug: the link cannot be trusted any more.
       failWith(t, -1, null);
     }
+  }
+
+  /**
+   * Ends the call of an upgrade answer that will not be used. For a 101 OkHttp hands the connection
+   * over as a socket and the call ends only when the socket's streams are closed: closing the
+   * Response alone would leave the call open (and the connection counted as in use, reported as
+   * leaked at the next GC).
+   */
+  private static void release(Response response) {
+    Socket upgraded = response.socket();
+    if (upgraded != null) {
+      upgraded.cancel();
+      closeQuietly(upgraded.getSource());
+      closeQuietly(upgraded.getSink());
+    }
+    response.close();
   }
 
   /** Ends the socket after a failure on the reader thread, with a close frame first if given. */

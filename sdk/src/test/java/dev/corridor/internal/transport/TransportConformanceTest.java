@@ -454,6 +454,26 @@ class TransportConformanceTest {
   }
 
   @Test
+  void failedUpgradeOfA101AnswerReleasesOkHttpsConnection() throws Exception {
+    HostileServer server = HostileServer.start();
+    toClose.add(server);
+    OkHttpClient app = new OkHttpClient(); // its own pool, to count what is left in it
+    Recorder recorder = new Recorder();
+    open(transport(app, LIMIT, false), server.url(), recorder);
+    HostileServer.Conn conn = server.take();
+
+    conn.writeHead("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Accept: wrong\r\n\r\n");
+
+    recorder.take(Failure.class);
+    awaitReaderEnded();
+    // OkHttp hands a 101 over as a socket: closing the Response does not end the call, only
+    // closing the socket's streams does. A call never ended is reported as leaked at the next GC.
+    assertThat(app.connectionPool().connectionCount()).as("connections left in the pool").isZero();
+    conn.awaitClientGone();
+  }
+
+  @Test
   void upgradeAnswerWithoutUpgradeHeaderFailsTheUpgrade() throws Exception {
     HostileServer server = HostileServer.start();
     toClose.add(server);
