@@ -130,6 +130,8 @@ public final class HostileServer implements AutoCloseable {
     /** The last pong frame's payload each time a Pong envelope arrived. */
     private final BlockingQueue<byte[]> lastPongAtPongEnvelope = new LinkedBlockingQueue<>();
     private volatile boolean autoWelcome = true;
+    /** While non-null, the reader waits on it before reading the next frame: a server that does not read. */
+    private volatile @Nullable CountDownLatch readGate;
     private volatile @Nullable Throwable readerError;
 
     Conn(int index, Socket socket) throws IOException {
@@ -222,6 +224,8 @@ public final class HostileServer implements AutoCloseable {
     private void readLoop() {
       try {
         while (true) {
+          CountDownLatch gate = readGate;
+          if (gate != null) gate.await();
           ClientFrame f = WireFrames.readClientFrame(in, MAX_CLIENT_FRAME);
           assertThat(f.masked).as("client frames are masked: %s", f).isTrue();
           switch (f.opcode()) {
@@ -299,6 +303,17 @@ public final class HostileServer implements AutoCloseable {
       write(WireFrames.binary(e.toByteArray()));
     }
 
+    /** Stops reading after the frame being read, if any: the client's writes back up. */
+    public void pauseReading() {
+      readGate = new CountDownLatch(1);
+    }
+
+    public void resumeReading() {
+      CountDownLatch gate = readGate;
+      readGate = null;
+      if (gate != null) gate.countDown();
+    }
+
     /** Waits for the client's Hello (the reader must be running). */
     public Envelope takeHello() throws InterruptedException {
       Envelope e = hellos.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -357,6 +372,7 @@ public final class HostileServer implements AutoCloseable {
 
     @Override
     public void close() {
+      resumeReading();
       try {
         socket.close();
       } catch (IOException ignored) {
