@@ -38,10 +38,15 @@ final class FrameWriter {
     writeFrame(opcode, payload, 0, payload.length);
   }
 
-  /** A close frame; the reason is cut to fit the 125-byte control payload. */
+  /**
+   * A close frame; the reason is cut to fit the 125-byte control payload, at a character boundary:
+   * a reason that is not UTF-8 makes the peer fail the close with 1007 (RFC 6455 section 8.1).
+   */
   void writeClose(int code, String reason) throws IOException {
     byte[] text = reason.getBytes(StandardCharsets.UTF_8);
     int n = Math.min(text.length, Frames.CONTROL_MAX - 2);
+    // Never end inside a character: back off while the first byte left out continues one.
+    while (n > 0 && n < text.length && (text[n] & 0xc0) == 0x80) n--;
     byte[] payload = new byte[2 + n];
     payload[0] = (byte) (code >> 8);
     payload[1] = (byte) code;

@@ -64,11 +64,16 @@ final class FramedSocket implements TransportSocket, Runnable, FrameReader.Callb
   private boolean closeWritten;
   private boolean closeReceived;
   private boolean readerDone;
+  /** Set once, by {@link #cancel()}; waited for (with {@code lock}'s monitor) by the reader after a close. */
   private boolean cancelled;
   private @Nullable Socket socket;
   private @Nullable FrameWriter writer;
   private @Nullable BufferedSource source;
   private @Nullable BufferedSink sink;
+  // Reader thread only.
+  /** The peer's close frame, reported again by onClosed once the socket has ended. */
+  private int peerCloseCode;
+  private String peerCloseReason = "";
 
   FramedSocket(Call call, String key, TransportListener listener, long maxMessageBytes, boolean compression,
       Executor writerExecutor, Scheduler scheduler, long closeTimeoutNanos) {
@@ -124,12 +129,12 @@ final class FramedSocket implements TransportSocket, Runnable, FrameReader.Callb
         if (!queue.isEmpty() || pendingPong != null) scheduleWriterLocked();
       }
     } catch (Handshake.RefusedException e) {
-      response.close();
+      release(response);
       finish();
       listener.onFailure(e, response.code(), response.header("Retry-After"));
       return;
     } catch (Throwable t) {
-      response.close();
+      release(response);
       finish();
       listener.onFailure(t, -1, null);
       return;
@@ -146,12 +151,30 @@ final class FramedSocket implements TransportSocket, Runnable, FrameReader.Callb
       }
       // The close handshake: our answer (or our own close) goes out, then the socket ends.
       endAfterClose();
+      awaitEnd();
+      listener.onClosed(peerCloseCode, peerCloseReason);
     } catch (FrameException e) {
       failWith(e, e.closeCode(), e.getMessage());
     } catch (Throwable t) {
       // Including an OutOfMemoryError or a listener's bug: the link cannot be trusted any more.
       failWith(t, -1, null);
     }
+  }
+
+  /**
+   * Ends the call of an upgrade answer that will not be used. For a 101 OkHttp hands the connection
+   * over as a socket and the call ends only when the socket's streams are closed: closing the
+   * Response alone would leave the call open (and the connection counted as in use, reported as
+   * leaked at the next GC).
+   */
+  private static void release(Response response) {
+    Socket upgraded = response.socket();
+    if (upgraded != null) {
+      upgraded.cancel();
+      closeQuietly(upgraded.getSource());
+      closeQuietly(upgraded.getSink());
+    }
+    response.close();
   }
 
   /** Ends the socket after a failure on the reader thread, with a close frame first if given. */
@@ -168,6 +191,28 @@ final class FramedSocket implements TransportSocket, Runnable, FrameReader.Callb
       finish();
     }
     listener.onFailure(error, -1, null);
+  }
+
+  /**
+   * Waits until the socket has ended after the close handshake (the writer ends it once our close
+   * frame is out; the timer of {@link #endAfterClose} at the latest), so that {@code onClosed}
+   * means closed. Bounded by the close timeout even if the timer never fires.
+   */
+  private void awaitEnd() {
+    long deadline = System.nanoTime() + closeTimeoutNanos;
+    boolean interrupted = false;
+    synchronized (lock) {
+      for (long left = closeTimeoutNanos; !cancelled && left > 0; left = deadline - System.nanoTime()) {
+        try {
+          TimeUnit.NANOSECONDS.timedWait(lock, left);
+        } catch (InterruptedException e) {
+          interrupted = true;
+          break;
+        }
+      }
+    }
+    if (interrupted) Thread.currentThread().interrupt();
+    finish(); // a no-op unless the wait ended without the socket
   }
 
   /** The writer sends the close and ends the socket; if it cannot within the timeout, cancel. */
@@ -209,6 +254,8 @@ final class FramedSocket implements TransportSocket, Runnable, FrameReader.Callb
 
   @Override
   public void onClose(int code, String reason) {
+    peerCloseCode = code;
+    peerCloseReason = reason;
     synchronized (lock) {
       closeReceived = true;
       // Echo the code, as RFC 6455 section 5.5.1 asks; a close without one is answered with 1000.
@@ -253,6 +300,7 @@ final class FramedSocket implements TransportSocket, Runnable, FrameReader.Callb
     synchronized (lock) {
       if (cancelled) return;
       cancelled = true;
+      lock.notifyAll(); // a reader waiting in awaitEnd
       queue.clear();
       pendingPong = null;
       queuedBytes = 0;
