@@ -399,7 +399,7 @@ final class FramedSocket implements TransportSocket, Runnable, FrameReader.Callb
         return;
       }
       synchronized (lock) {
-        queuedBytes -= bytes;
+        if (!cancelled) queuedBytes -= bytes; // cancel() already reset it to 0
         if (wroteClose) closeWritten = true;
       }
     }
