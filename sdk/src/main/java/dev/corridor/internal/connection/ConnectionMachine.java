@@ -249,6 +249,15 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     });
   }
 
+  /** {@link #ifCurrent} for the socket's reader thread: runs there at once when the context is idle. */
+  void ifCurrentOnReader(long gen, Runnable task) {
+    context.executeOnReader(gen, task, current);
+  }
+
+  private final SerialContext.TaskWithArgument<Runnable> current = (gen, task) -> {
+    if (gen == generation) task.run();
+  };
+
   /** {@code ifCurrent(gen, () -> onMessage(message))} without allocating, for once per message. */
   void onMessageIfCurrent(long gen, byte[] message) {
     context.executeOnReader(gen, message, inbound);

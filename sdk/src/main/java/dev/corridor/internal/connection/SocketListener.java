@@ -6,9 +6,10 @@ import dev.corridor.internal.transport.TransportListener;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Routes one socket's callbacks from the transport's threads into the client's serial context,
- * tagged with the attempt's generation so that {@link ConnectionMachine#ifCurrent} drops those of
- * an abandoned socket.
+ * Routes one socket's callbacks from its reader thread into the client's serial context, tagged
+ * with the attempt's generation so that those of an abandoned socket are dropped. The reader is
+ * Corridor's own thread, so it enters the context itself when the context is idle
+ * ({@link dev.corridor.internal.time.SerialContext#executeOnReader}): no thread hop per callback.
  */
 final class SocketListener implements TransportListener {
   private final long gen;
@@ -23,7 +24,7 @@ final class SocketListener implements TransportListener {
 
   @Override
   public void onOpen(@Nullable String subprotocol, @Nullable String extensions) {
-    machine.ifCurrent(gen, () -> machine.onOpen(subprotocol, extensions));
+    machine.ifCurrentOnReader(gen, () -> machine.onOpen(subprotocol, extensions));
   }
 
   @Override
@@ -35,22 +36,22 @@ final class SocketListener implements TransportListener {
 
   @Override
   public void onTextMessage(int length) {
-    machine.ifCurrent(gen, () -> machine.protocolError(new CorridorException(Kind.PROTOCOL,
+    machine.ifCurrentOnReader(gen, () -> machine.protocolError(new CorridorException(Kind.PROTOCOL,
         "text message of " + length + " chars; protocol v1 uses binary messages only")));
   }
 
   @Override
   public void onClosing(int code, String reason) {
-    machine.ifCurrent(gen, () -> machine.onServerClosing(code, reason));
+    machine.ifCurrentOnReader(gen, () -> machine.onServerClosing(code, reason));
   }
 
   @Override
   public void onClosed(int code, String reason) {
-    machine.ifCurrent(gen, () -> machine.onServerClosing(code, reason));
+    machine.ifCurrentOnReader(gen, () -> machine.onServerClosing(code, reason));
   }
 
   @Override
   public void onFailure(Throwable error, int httpStatus, @Nullable String retryAfter) {
-    machine.ifCurrent(gen, () -> machine.onFailure(error, httpStatus, retryAfter));
+    machine.ifCurrentOnReader(gen, () -> machine.onFailure(error, httpStatus, retryAfter));
   }
 }
