@@ -22,12 +22,17 @@ import okio.BufferedSink;
  */
 final class FrameWriter {
   static final int KEYS_PER_DRAW = 64;
+  private static final int MAX_CHUNK = 8192;
 
   private final BufferedSink sink;
   private final SecureRandom random;
   private final byte[] keys = new byte[4 * KEYS_PER_DRAW];
   private int nextKey = keys.length;
-  private final byte[] scratch = new byte[8192];
+  /**
+   * Where payloads are masked on their way to the sink: grown on demand up to 8 KiB, so that an
+   * idle connection (a Hello, a few Pings) holds a few hundred bytes rather than the largest chunk.
+   */
+  private byte[] scratch = new byte[0];
 
   FrameWriter(BufferedSink sink, SecureRandom random) {
     this.sink = sink;
@@ -77,6 +82,10 @@ final class FrameWriter {
     nextKey += 4;
     sink.write(keys, k, 4);
     byte[] out = scratch;
+    if (out.length < Math.min(length, MAX_CHUNK)) {
+      out = new byte[Math.min(MAX_CHUNK, Integer.highestOneBit(Math.max(length, 64) - 1) << 1)];
+      scratch = out;
+    }
     int done = 0;
     while (done < length) {
       int n = Math.min(out.length, length - done);
