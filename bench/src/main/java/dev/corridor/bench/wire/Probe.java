@@ -16,14 +16,16 @@ final class Probe {
   private final ServerProcess server;
   private final Map<Long, Long> allocatedAtStart = new HashMap<>();
   private long serverCpuAtStart;
-  private static final com.sun.management.OperatingSystemMXBean OS =
-      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private long startNanos;
-  private long clientCpuAtStart;
   long allocated;
   double serverCpuShare;
-  /** CPU time of this whole JVM (every thread, GC included) during the window. */
+  /**
+   * CPU time of this JVM's Java threads during the window: the client's own threads (readers,
+   * pools, OkHttp's) and the measuring thread, not the JIT compiler's or the collector's, which in
+   * runs of a few seconds would mostly measure how much code was still being compiled.
+   */
   long clientCpuNanos;
+  private final Map<Long, Long> cpuAtStart = new HashMap<>();
 
   Probe(ServerProcess server) {
     this.server = server;
@@ -35,13 +37,19 @@ final class Probe {
     long[] bytes = THREADS.getThreadAllocatedBytes(ids);
     for (int i = 0; i < ids.length; i++) allocatedAtStart.put(ids[i], Math.max(0, bytes[i]));
     serverCpuAtStart = server.cpuNanos();
-    clientCpuAtStart = OS.getProcessCpuTime();
+    cpuAtStart.clear();
+    for (long id : THREADS.getAllThreadIds()) cpuAtStart.put(id, Math.max(0, THREADS.getThreadCpuTime(id)));
     startNanos = System.nanoTime();
   }
 
   void stop() {
     long wall = System.nanoTime() - startNanos;
-    clientCpuNanos = OS.getProcessCpuTime() - clientCpuAtStart;
+    long cpu = 0;
+    for (long id : THREADS.getAllThreadIds()) {
+      long t = THREADS.getThreadCpuTime(id);
+      if (t > 0) cpu += t - cpuAtStart.getOrDefault(id, 0L);
+    }
+    clientCpuNanos = cpu;
     long[] ids = THREADS.getAllThreadIds();
     long[] bytes = THREADS.getThreadAllocatedBytes(ids);
     long sum = 0;
@@ -49,7 +57,7 @@ final class Probe {
       if (bytes[i] > 0) sum += bytes[i] - allocatedAtStart.getOrDefault(ids[i], 0L);
     }
     allocated = sum;
-    long cpu = server.cpuNanos();
-    serverCpuShare = cpu < 0 || serverCpuAtStart < 0 ? Double.NaN : (double) (cpu - serverCpuAtStart) / wall;
+    long serverCpu = server.cpuNanos();
+    serverCpuShare = serverCpu < 0 || serverCpuAtStart < 0 ? Double.NaN : (double) (serverCpu - serverCpuAtStart) / wall;
   }
 }
