@@ -99,8 +99,8 @@ public final class CorridorClient {
     this.publisher = new Publisher(config.outboxMaxMessages, config.outboxMaxBytes,
         config.writeHighWaterBytes, config.maxInFlight, clock, scheduler, context,
         completions, events, counters, machine);
-    this.subscriptions = new Subscriptions(clock, scheduler, context, callbackExecutor,
-        config.callbackExecutor == null, events, counters, gate, reporter, machine);
+    this.subscriptions = new Subscriptions(clock, scheduler, context, callbackExecutor, events,
+        counters, gate, reporter, machine);
     this.requests = new Requests(clock, scheduler, context, completions, machine);
     this.session = new Session(clientId, USER_AGENT, config.maxInboundMessageBytes,
         clock, machine, machine, publisher, subscriptions, requests);

@@ -201,7 +201,7 @@ public class InboundPathBenchmark {
     machine = new ConnectionMachine(settings, context, transport, events, change -> {}, counters, gate);
     Publisher publisher = new Publisher(10_000, 8L << 20, 1L << 20, 1_000, clock, NEVER, context,
         direct, events, counters, machine);
-    Subscriptions subscriptions = new Subscriptions(clock, NEVER, context, direct, false, events, counters,
+    Subscriptions subscriptions = new Subscriptions(clock, NEVER, context, direct, events, counters,
         gate, reporter, machine);
     Requests requests = new Requests(clock, NEVER, context, direct, machine);
     session = new Session("bench-client", "corridor-bench", 1 << 20, clock, machine, machine, publisher,

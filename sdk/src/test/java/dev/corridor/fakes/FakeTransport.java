@@ -98,6 +98,11 @@ public final class FakeTransport implements Transport {
       listener.onMessage(message);
     }
 
+    /** As {@link #receive}, telling the client whether more is already buffered behind it. */
+    public void receive(byte[] message, boolean moreBuffered) {
+      listener.onMessage(message, moreBuffered);
+    }
+
     public void serverClose(int code, String reason) {
       listener.onClosing(code, reason);
     }

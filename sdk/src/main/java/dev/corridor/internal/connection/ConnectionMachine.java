@@ -258,14 +258,17 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     if (gen == generation) task.run();
   };
 
-  /** {@code ifCurrent(gen, () -> onMessage(message))} without allocating, for once per message. */
-  void onMessageIfCurrent(long gen, byte[] message) {
-    context.executeOnReader(gen, message, inbound);
+  /**
+   * {@code ifCurrent(gen, () -> onMessage(message, more))} without allocating, for once per
+   * message: the tag carries the generation and the flag.
+   */
+  void onMessageIfCurrent(long gen, byte[] message, boolean moreBuffered) {
+    context.executeOnReader((gen << 1) | (moreBuffered ? 1 : 0), message, inbound);
   }
 
   /** The body of {@link #onMessageIfCurrent}, allocated once. */
-  private final SerialContext.TaskWithArgument<byte[]> inbound = (gen, message) -> {
-    if (gen == generation) onMessage(message);
+  private final SerialContext.TaskWithArgument<byte[]> inbound = (tag, message) -> {
+    if ((tag >>> 1) == generation) onMessage(message, (tag & 1) != 0);
   };
 
   private void onHandshakeTimeout() {
@@ -288,7 +291,7 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     requireSession().onOpen(open);
   }
 
-  void onMessage(byte[] message) {
+  void onMessage(byte[] message, boolean moreBuffered) {
     counters.inbound(message.length);
     events.messageReceived(message.length);
     heartbeat.onInbound();
@@ -301,6 +304,12 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
       return;
     }
     requireSession().onMessage(message);
+    if (!moreBuffered) requireSession().endOfBurst();
+  }
+
+  /** The socket has no further message buffered: what the last ones queued for listeners goes out. */
+  void endOfBurst() {
+    requireSession().endOfBurst();
   }
 
   void onServerClosing(int code, String reason) {

@@ -11,6 +11,12 @@ public interface SessionHandler {
   /** A message arrived (size already checked). Decode it and report through the control. */
   void onMessage(byte[] message);
 
+  /**
+   * The socket has no further message buffered: deliveries held back while a burst was being
+   * read are handed to their listeners now.
+   */
+  default void endOfBurst() {}
+
   /** Build and send a Ping carrying {@code nonce}. */
   void sendPing(long nonce);
 

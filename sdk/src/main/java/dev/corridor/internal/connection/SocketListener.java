@@ -28,10 +28,15 @@ final class SocketListener implements TransportListener {
   }
 
   @Override
-  public void onMessage(byte[] message) {
+  public void onMessage(byte[] message, boolean moreBuffered) {
     // Backpressure: on the transport's reader thread, outside the serial context.
     readGate.awaitReadable(gen);
-    machine.onMessageIfCurrent(gen, message);
+    machine.onMessageIfCurrent(gen, message, moreBuffered);
+  }
+
+  @Override
+  public void onEndOfBurst() {
+    machine.ifCurrentOnReader(gen, machine::endOfBurst);
   }
 
   @Override

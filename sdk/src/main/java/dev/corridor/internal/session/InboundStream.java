@@ -11,7 +11,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.concurrent.locks.LockSupport;
 import dev.corridor.internal.Guarded;
 import dev.corridor.internal.connection.ReadGate;
 import dev.corridor.internal.time.SerialTimer;
@@ -23,16 +22,6 @@ import org.jspecify.annotations.Nullable;
  * listener's executor under the queue's lock.
  */
 final class InboundStream implements Subscription {
-  /**
-   * How long an emptied drain waits, on Corridor's own default executor only, before it looks for
-   * more messages and, finding none, returns its thread. A timed park, not a spin: a spinning drain
-   * keeps reading the lines the reader writes for every message, so each one costs the reader a
-   * cache miss across cores. Waiting, the drain finds the messages of the last 50 us queued and
-   * takes them in batches, and the reader does not have to hand it a new task per message while a
-   * stream is dense. On an application's executor (a main thread) the drain never waits: it
-   * returns as soon as the queue is empty.
-   */
-  static final long WAIT_NANOS = 50_000;
   /** Most messages a drain takes from the queue under one acquisition of its lock. */
   static final int BATCH = 64;
   /**
@@ -48,8 +37,6 @@ final class InboundStream implements Subscription {
   final SubscribeOptions options;
   private final MessageListener listener;
   private final Executor executor;
-  /** True when {@link #executor} runs on Corridor's own threads, which the drain may briefly park. */
-  private final boolean ownThreads;
   private final EventListener events;
   private final ReadGate gate;
   private final Subscriptions owner;
@@ -63,6 +50,10 @@ final class InboundStream implements Subscription {
   boolean awaitingReplay;
   /** Deliveries handed to the application since the last DeliverAck. */
   int unacked;
+  /** Claimed a drain that waits for the end of the burst (in the owner's list). Serial context. */
+  boolean drainDeferred;
+  /** Messages queued since the drain was claimed; guarded by the queue's lock. */
+  private int heldBack;
   /** Gives up on a requested replay that does not come; created by the owner. */
   @Nullable SerialTimer replayTimer;
 
@@ -85,8 +76,7 @@ final class InboundStream implements Subscription {
   private final Object[] batch = new Object[BATCH];
 
   InboundStream(String topic, SubscribeOptions options, MessageListener listener, Executor executor,
-      boolean ownThreads, EventListener events, ReadGate gate, Subscriptions owner) {
-    this.ownThreads = ownThreads;
+      EventListener events, ReadGate gate, Subscriptions owner) {
     this.topic = topic;
     this.topicUtf8 = topic.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     this.options = options;
@@ -151,12 +141,24 @@ final class InboundStream implements Subscription {
     return options.mode() == SubscribeOptions.Mode.RELIABLE;
   }
 
-  /** Hands a message to the application (through the queue) and advances the position. */
-  void deliver(Message m) {
+  /** What {@link #deliver} asks of its caller. */
+  static final int NOTHING = 0;
+  /** A drain is claimed: start it at the end of the burst. */
+  static final int START_LATER = 1;
+  /** Start the drain now (the burst is long, or the queue is full). */
+  static final int START_NOW = 2;
+
+  /**
+   * Queues a message for the application and advances the position, and says whether the drain
+   * must be started: at the end of the socket's burst normally, so that a burst costs the listener
+   * one hand-off, or at once after {@link #BATCH} messages held back (or a full queue), so that a
+   * long burst neither delays its first message much nor fills the queue waiting.
+   */
+  int deliver(Message m) {
     position(m.epoch(), m.sequence());
     unacked++;
     synchronized (queue) {
-      if (cancelled) return;
+      if (cancelled) return NOTHING;
       if (reliable()) {
         queue.add(m);
         if (!full && queue.size() >= options.queueCapacity()) {
@@ -170,9 +172,14 @@ final class InboundStream implements Subscription {
         latest.remove(key);
         latest.put(key, m);
       }
-      if (!claimDrain()) return;
+      if (drainScheduled) {
+        if (drainDeferred && (++heldBack >= BATCH || full)) return START_NOW;
+        return NOTHING;
+      }
+      drainScheduled = true;
+      heldBack = 1;
+      return full ? START_NOW : START_LATER;
     }
-    startDrain();
   }
 
   /** Tells the listener the server refused the subscription. */
@@ -211,7 +218,7 @@ final class InboundStream implements Subscription {
    * Hands the drain to the executor, outside the queue's lock so that a direct executor does not
    * call the listener under it. Serial context only.
    */
-  private void startDrain() {
+  void startDrain() {
     starting = Thread.currentThread();
     try {
       post();
@@ -240,12 +247,10 @@ final class InboundStream implements Subscription {
     // Run inline by startDrain() (a direct executor): nothing can arrive while this thread is here,
     // and the application asked for callbacks on the connection's thread, so no slices either.
     final boolean inline = starting == Thread.currentThread();
-    final boolean mayWait = ownThreads && !inline;
     final Object[] batch = this.batch;
     // Real time, not the client's Clock: this bounds a slice of a thread's time, it is no protocol timer.
     final long sliceStart = System.nanoTime();
     int delivered = 0;
-    boolean waited = !mayWait;
     while (true) {
       int taken = 0;
       synchronized (queue) {
@@ -258,20 +263,15 @@ final class InboundStream implements Subscription {
             it.remove();
           }
         }
-        if (taken > 0) {
-          if (full && queue.size() <= options.queueCapacity() / 2) releaseIfFull();
-        } else if (cancelled || waited) {
+        if (taken == 0) {
+          // Empty: give the thread back at once. It is never parked or put to sleep here, on an
+          // application's executor or Corridor's; the next burst starts a new drain.
           drainScheduled = false;
           releaseIfFull();
           return;
         }
+        if (full && queue.size() <= options.queueCapacity() / 2) releaseIfFull();
       }
-      if (taken == 0) {
-        waited = true;
-        sleepBeforeLookingAgain();
-        continue;
-      }
-      waited = !mayWait;
       for (int i = 0; i < taken; i++) {
         Object next = batch[i];
         batch[i] = null;
@@ -323,19 +323,6 @@ final class InboundStream implements Subscription {
     latest.clear();
     latest.put(key, m);
     latest.putAll(rest);
-  }
-
-  /**
-   * Sleeps {@link #WAIT_NANOS} before the drain looks at the queue again; an idle stream pays this
-   * once per burst, without using CPU meanwhile. Nothing wakes it early: the reader only queues.
-   * Only ever on Corridor's own threads ({@link #ownThreads}).
-   */
-  private void sleepBeforeLookingAgain() {
-    long deadline = System.nanoTime() + WAIT_NANOS;
-    long left;
-    while ((left = deadline - System.nanoTime()) > 0) {
-      LockSupport.parkNanos(this, left); // may return early, spuriously: sleep the rest
-    }
   }
 
   /** Caller holds the queue lock. */

@@ -194,6 +194,11 @@ public final class Session implements SessionHandler {
   }
 
   @Override
+  public void endOfBurst() {
+    subscriptions.startDeferredDrains();
+  }
+
+  @Override
   public void sendPing(long nonce) {
     Link l = links.forControl();
     if (l == null) return;
@@ -208,6 +213,7 @@ public final class Session implements SessionHandler {
 
   @Override
   public void onDisconnected() {
+    subscriptions.startDeferredDrains(); // a burst cut short by the link's end
     welcomed = false;
     publisher.onDisconnected();
     subscriptions.onDisconnected();

@@ -60,8 +60,6 @@ public final class Subscriptions {
   private final SerialContext context;
   private final Scheduler scheduler;
   private final Executor callbacks;
-  /** True when {@link #callbacks} is Corridor's own default executor (its threads may wait briefly). */
-  private final boolean callbacksAreOwn;
   private final Guarded.Reporter reporter;
   private final EventListener events;
   private final Counters counters;
@@ -74,6 +72,8 @@ public final class Subscriptions {
   private final Map<String, InboundStream> streams = new LinkedHashMap<>();
   /** The stream of the last delivery, to skip the map for runs of one topic; null when {@code streams} changed. */
   private @Nullable InboundStream lastDelivered;
+  /** Streams whose listener drain waits for the end of the current burst. */
+  private final List<InboundStream> deferredDrains = new ArrayList<>();
   /** Topics unsubscribed while disconnected, to unsubscribe on a resumed session. */
   private final Set<String> pendingUnsubscribes = new HashSet<>();
   /** Where subscriptions and acks may be written now, if anywhere. */
@@ -81,10 +81,9 @@ public final class Subscriptions {
   private long nextRequestId = 1;
 
   public Subscriptions(Clock clock, Scheduler scheduler, SerialContext context, Executor callbacks,
-      boolean callbacksAreOwn, EventListener events, Counters counters, ReadGate gate,
+      EventListener events, Counters counters, ReadGate gate,
       Guarded.Reporter reporter, Links links) {
     this.links = links;
-    this.callbacksAreOwn = callbacksAreOwn;
     this.reporter = reporter;
     this.context = context;
     this.scheduler = scheduler;
@@ -99,9 +98,8 @@ public final class Subscriptions {
   public Subscription subscribe(String topic, MessageListener listener, SubscribeOptions options) {
     if (links.isTerminated()) throw new IllegalStateException("client is closed");
     if (!topics.add(topic)) throw new IllegalStateException("already subscribed to " + topic);
-    boolean own = options.executor() == null && callbacksAreOwn;
     Executor executor = options.executor() != null ? new SerialExecutor(options.executor()) : callbacks;
-    InboundStream stream = new InboundStream(topic, options, listener, executor, own, events, gate, this);
+    InboundStream stream = new InboundStream(topic, options, listener, executor, events, gate, this);
     if (options.resumeEpoch() > 0 && options.mode() == SubscribeOptions.Mode.RELIABLE) {
       stream.position(options.resumeEpoch(), options.resumeSequence());
     }
@@ -244,7 +242,16 @@ public final class Subscriptions {
   private void delivered(InboundStream s, Message m) {
     s.awaitingReplay = false;
     if (s.replayTimer != null) s.replayTimer.cancel();
-    s.deliver(m);
+    // The listener's drain starts at the end of the socket's burst (Session.endOfBurst), so that a
+    // burst costs its listener one hand-off, not one per message.
+    int start = s.deliver(m);
+    if (start == InboundStream.START_LATER) {
+      s.drainDeferred = true;
+      deferredDrains.add(s);
+    } else if (start == InboundStream.START_NOW) {
+      s.drainDeferred = false; // if it is still in the list, startDeferredDrains skips it
+      s.startDrain();
+    }
     if (s.reliable()) {
       if (s.unacked >= ACK_EVERY) {
         sendAcks();
@@ -252,6 +259,18 @@ public final class Subscriptions {
         ackTimer.start(TimeUnit.MILLISECONDS.toNanos(ACK_DELAY_MILLIS));
       }
     }
+  }
+
+  /** Starts the drains held back during a burst. Serial context. */
+  void startDeferredDrains() {
+    if (deferredDrains.isEmpty()) return;
+    for (int i = 0; i < deferredDrains.size(); i++) {
+      InboundStream s = deferredDrains.get(i);
+      if (!s.drainDeferred) continue; // started already, its burst grew long
+      s.drainDeferred = false;
+      s.startDrain();
+    }
+    deferredDrains.clear();
   }
 
   void onSubscribed(Subscribed subscribed) {

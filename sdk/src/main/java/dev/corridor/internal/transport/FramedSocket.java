@@ -71,6 +71,11 @@ final class FramedSocket implements TransportSocket, Runnable, FrameReader.Callb
   private @Nullable BufferedSource source;
   private @Nullable BufferedSink sink;
   // Reader thread only.
+  /** The reader's buffer, to look ahead for complete frames without reading them. */
+  private okio.@Nullable Buffer readBuffer;
+  /** The last message said more was buffered, and no message has followed it yet. */
+  private boolean burstOpen;
+  // Reader thread only.
   /** The peer's close frame, reported again by onClosed once the socket has ended. */
   private int peerCloseCode;
   private String peerCloseReason = "";
@@ -143,8 +148,14 @@ final class FramedSocket implements TransportSocket, Runnable, FrameReader.Callb
       listener.onOpen(response.header("Sec-WebSocket-Protocol"), extensions);
       MessageInflater inflater = compression && extensions != null ? Handshake.inflater(extensions) : null;
       FrameReader reader = new FrameReader(in, maxMessageBytes, inflater, this);
+      readBuffer = in.getBuffer();
       while (reader.readNext()) {
-        // one message or control frame per turn
+        // One message or control frame per turn. A burst announced with the last message ends
+        // here if what followed it was a control frame and nothing complete is buffered now.
+        if (burstOpen && !completeFrameBuffered()) {
+          burstOpen = false;
+          listener.onEndOfBurst();
+        }
       }
       synchronized (lock) {
         readerDone = true;
@@ -230,7 +241,32 @@ final class FramedSocket implements TransportSocket, Runnable, FrameReader.Callb
 
   @Override
   public void onBinary(byte[] message) {
-    listener.onMessage(message);
+    boolean more = completeFrameBuffered();
+    burstOpen = more;
+    listener.onMessage(message, more);
+  }
+
+  /** Reader thread: whether the read buffer holds the whole next frame (so reading it cannot block). */
+  private boolean completeFrameBuffered() {
+    okio.Buffer b = readBuffer;
+    long n = b == null ? 0 : b.size();
+    if (n < 2) return false;
+    int b1 = b.getByte(1) & 0xff;
+    long len = b1 & 0x7f;
+    long header = 2;
+    if (len == 126) {
+      if (n < 4) return false;
+      len = ((b.getByte(2) & 0xff) << 8) | (b.getByte(3) & 0xff);
+      header = 4;
+    } else if (len == 127) {
+      if (n < 10) return false;
+      len = 0;
+      for (int i = 2; i < 10; i++) len = (len << 8) | (b.getByte(i) & 0xff);
+      if (len < 0) return false; // the reader refuses it; nothing to wait for
+      header = 10;
+    }
+    if ((b1 & 0x80) != 0) header += 4; // masked (refused by the reader, but measured all the same)
+    return n - header >= len;
   }
 
   @Override

@@ -12,7 +12,19 @@ public interface TransportListener {
   void onOpen(@Nullable String subprotocol, @Nullable String extensions);
 
   /** A binary message arrived. */
-  void onMessage(byte[] message);
+  default void onMessage(byte[] message) {
+    onMessage(message, false);
+  }
+
+  /**
+   * A binary message arrived. {@code moreBuffered}: the next frame is already complete in the read
+   * buffer, so another callback follows without waiting for the network; when none does,
+   * {@link #onEndOfBurst} says so. Lets the receiver hand a burst on in one piece.
+   */
+  void onMessage(byte[] message, boolean moreBuffered);
+
+  /** The burst announced by {@code moreBuffered} ended without another message (a control frame was last). */
+  default void onEndOfBurst() {}
 
   /** A text message arrived (protocol v1 uses binary frames only). */
   void onTextMessage(int length);

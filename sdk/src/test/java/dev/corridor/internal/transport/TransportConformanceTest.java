@@ -454,6 +454,29 @@ class TransportConformanceTest {
   }
 
   @Test
+  void messagesSayWhetherTheNextFrameIsAlreadyBufferedAndAControlFrameEndsTheBurst() throws Exception {
+    HostileServer server = HostileServer.start();
+    toClose.add(server);
+    Recorder recorder = new Recorder();
+    open(transport(OKHTTP, LIMIT, false), server.url(), recorder);
+    HostileServer.Conn conn = server.take().upgrade();
+    recorder.take(Open.class);
+
+    // Three messages in one write: the first two know the next is already buffered.
+    conn.write(WireFrames.concat(WireFrames.binary(new byte[] {1}), WireFrames.binary(new byte[] {2}),
+        WireFrames.binary(new byte[] {3})));
+    for (int i = 0; i < 3; i++) recorder.take(Message.class);
+    assertThat(recorder.moreFlags).containsExactly(true, true, false);
+
+    // A message followed by a ping in one write: the burst ends with the ping, and is said to.
+    conn.write(WireFrames.concat(WireFrames.binary(new byte[] {4}), WireFrames.ping(new byte[] {9})));
+    recorder.take(Message.class);
+    assertThat(recorder.burstsEndedByControl.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("end of burst").isTrue();
+    assertThat(recorder.moreFlags).containsExactly(true, true, false, true);
+    assertThat(recorder.burstsEndedByControl).isEmpty();
+  }
+
+  @Test
   void failedUpgradeOfA101AnswerReleasesOkHttpsConnection() throws Exception {
     HostileServer server = HostileServer.start();
     toClose.add(server);
@@ -522,9 +545,19 @@ class TransportConformanceTest {
       add(new Open(subprotocol, extensions, Thread.currentThread().getName()));
     }
 
+    /** The moreBuffered flag of each message, in order, and the bursts ended by a control frame. */
+    final List<Boolean> moreFlags = Collections.synchronizedList(new ArrayList<>());
+    final BlockingQueue<Boolean> burstsEndedByControl = new LinkedBlockingQueue<>();
+
     @Override
-    public void onMessage(byte[] message) {
+    public void onMessage(byte[] message, boolean moreBuffered) {
+      moreFlags.add(moreBuffered);
       add(new Message(message));
+    }
+
+    @Override
+    public void onEndOfBurst() {
+      burstsEndedByControl.add(true);
     }
 
     @Override
