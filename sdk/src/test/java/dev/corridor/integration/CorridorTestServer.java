@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.corridor.proto.v1.Deliver;
+import dev.corridor.proto.v1.DeliveryMode;
 import dev.corridor.proto.v1.Envelope;
 import dev.corridor.proto.v1.Hello;
 import dev.corridor.proto.v1.Ping;
 import dev.corridor.proto.v1.Pong;
+import dev.corridor.proto.v1.Publish;
 import dev.corridor.proto.v1.PublishAck;
+import dev.corridor.proto.v1.Request;
 import dev.corridor.proto.v1.Subscribe;
 import dev.corridor.proto.v1.Subscribed;
 import dev.corridor.proto.v1.Welcome;
@@ -39,8 +42,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A protocol v1 server on a real socket: wraps OkHttp's {@link MockWebServer} and enqueues
  * WebSocket upgrades whose server side ({@link Connection}) records every frame it receives,
- * answers Hello with Welcome and Ping with Pong, and lets a test send arbitrary bytes, close with a
- * code or drop the socket.
+ * answers Hello with Welcome and Ping with Pong (optionally acknowledges every publish, answers
+ * every request, or hands the Hello to the test), and lets a test send arbitrary bytes, a run of
+ * deliveries, close with a code or drop the socket.
  *
  * <p>Every wait is bounded by {@link #TIMEOUT_SECONDS} and fails the test with a message when it
  * elapses; nothing sleeps or polls.
@@ -120,6 +124,9 @@ final class CorridorTestServer implements AutoCloseable {
     @Nullable String subprotocol = SUBPROTOCOL;
     boolean autoWelcome = true;
     boolean autoPong = true;
+    boolean autoAck;
+    boolean autoRespond;
+    @Nullable HelloHandler onHello;
     @Nullable String extensions;
 
     /** The subprotocol the upgrade response selects; null omits the header. */
@@ -141,6 +148,30 @@ final class CorridorTestServer implements AutoCloseable {
     }
 
     /**
+     * Whether every acknowledged Publish is answered at once with a PublishAck covering its
+     * sequence (a server that stores each publish as it arrives).
+     */
+    Options autoAck(boolean value) {
+      this.autoAck = value;
+      return this;
+    }
+
+    /** Whether every Request is answered at once with an OK Response echoing its payload. */
+    Options autoRespond(boolean value) {
+      this.autoRespond = value;
+      return this;
+    }
+
+    /**
+     * Answers the Hello with {@code handler} instead of the automatic Welcome (e.g. a resumed
+     * Welcome followed by a replay). Runs on MockWebServer's reader thread of that connection.
+     */
+    Options onHello(HelloHandler handler) {
+      this.onHello = handler;
+      return this;
+    }
+
+    /**
      * A {@code Sec-WebSocket-Extensions} value for the upgrade response, whatever the client
      * offered. MockWebServer's side of the socket then applies it (e.g. compresses every message).
      */
@@ -148,6 +179,11 @@ final class CorridorTestServer implements AutoCloseable {
       this.extensions = value;
       return this;
     }
+  }
+
+  /** Answers a connection's Hello in place of the automatic Welcome. */
+  interface HelloHandler {
+    void onHello(Connection connection, Hello hello);
   }
 
   /** The server side of one WebSocket. Its callbacks run on MockWebServer's threads. */
@@ -206,7 +242,11 @@ final class CorridorTestServer implements AutoCloseable {
       switch (envelope.getKindCase()) {
         case HELLO:
           hellos.add(envelope);
-          if (options.autoWelcome) sendWelcome();
+          if (options.onHello != null) {
+            options.onHello.onHello(this, envelope.getHello());
+          } else if (options.autoWelcome) {
+            sendWelcome();
+          }
           break;
         case PING:
           pings.incrementAndGet();
@@ -226,6 +266,19 @@ final class CorridorTestServer implements AutoCloseable {
           }
           kindQueue(envelope.getKindCase()).add(envelope);
           others.add(envelope);
+          if (options.autoAck && envelope.hasPublish()) {
+            Publish publish = envelope.getPublish();
+            if (publish.getDelivery() != DeliveryMode.DELIVERY_MODE_BEST_EFFORT) {
+              sendPublishAck(publish.getClientSequence());
+            }
+          }
+          if (options.autoRespond && envelope.hasRequest()) {
+            Request request = envelope.getRequest();
+            send(envelope().setResponse(dev.corridor.proto.v1.Response.newBuilder()
+                .setRequestId(request.getRequestId())
+                .setStatus(dev.corridor.proto.v1.Response.Status.STATUS_OK)
+                .setPayload(request.getPayload())).build());
+          }
           break;
       }
     }
@@ -283,6 +336,13 @@ final class CorridorTestServer implements AutoCloseable {
           .setPayload(ByteString.copyFromUtf8("m" + sequence))
           .setTimestampMs(System.currentTimeMillis())
           .setReplay(replay)).build());
+    }
+
+    /** Sends Delivers of {@code topic} for every sequence from {@code first} to {@code last}. */
+    void sendDelivers(String topic, long epoch, long first, long last, boolean replay) {
+      for (long sequence = first; sequence <= last; sequence++) {
+        sendDeliver(topic, epoch, sequence, replay);
+      }
     }
 
     /** Acknowledges every client sequence up to {@code cumulative}. */
