@@ -3,6 +3,7 @@ package dev.corridor.integration;
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
 
 import dev.corridor.CorridorClient;
+import dev.corridor.EventListener;
 import dev.corridor.ExponentialBackoff;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +61,16 @@ abstract class IntegrationTestSupport {
     clients.add(client);
     client.addStateListener(recorder);
     client.addStateListener(listener);
+    client.connect();
+    return client;
+  }
+
+  /** As {@link #connect(CorridorClient.Builder)}, with {@code events} listening from the start. */
+  protected CorridorClient connect(CorridorClient.Builder builder, EventListener events) {
+    CorridorClient client = builder.build();
+    clients.add(client);
+    client.addStateListener(recorder);
+    client.addEventListener(events);
     client.connect();
     return client;
   }
