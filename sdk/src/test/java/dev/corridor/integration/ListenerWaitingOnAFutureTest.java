@@ -39,6 +39,7 @@ class ListenerWaitingOnAFutureTest extends IntegrationTestSupport {
   /** What each listener call ended with: the future's value, or the exception its get() threw. */
   private final BlockingQueue<Object> outcomes = new LinkedBlockingQueue<>();
   private final BlockingQueue<String> listenerThreads = new LinkedBlockingQueue<>();
+  private CorridorClient client;
 
   @AfterEach
   void stopMainThread() throws InterruptedException {
@@ -47,7 +48,7 @@ class ListenerWaitingOnAFutureTest extends IntegrationTestSupport {
 
   @Test
   void listenerWaitingOnSendSeesItAcknowledgedOnTheDefaultCallbackExecutor() throws Exception {
-    CorridorClient client = connectAndDeliverOne(clientBuilder(), this::sendAndWait);
+    connectAndDeliverOne(clientBuilder(), this::sendAndWait);
 
     SendResult result = (SendResult) takeOutcome();
     assertThat(result.outcome()).isEqualTo(SendResult.Outcome.ACKNOWLEDGED);
@@ -85,13 +86,13 @@ class ListenerWaitingOnAFutureTest extends IntegrationTestSupport {
 
   // ---------------------------------------------------------------------------------------------
 
-  private CorridorClient client;
-
+  /** Sends an acknowledged message; the listener then waits for its result. */
   private Future<SendResult> sendAndWait(Message m) {
     return client.send("orders/out", ("ack " + new String(m.payload(), StandardCharsets.UTF_8))
         .getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Sends a request; the listener then waits for its response. */
   private Future<Response> requestAndWait(Message m) {
     return client.request("quote", ("quote " + new String(m.payload(), StandardCharsets.UTF_8))
         .getBytes(StandardCharsets.UTF_8));
@@ -99,10 +100,10 @@ class ListenerWaitingOnAFutureTest extends IntegrationTestSupport {
 
   /**
    * Connects to a server that acknowledges every publish and answers every request at once,
-   * subscribes with a listener that calls {@code action} and blocks on the future it returns,
+   * subscribes with a listener that calls {@code action} and waits on the future it returns,
    * and delivers one message.
    */
-  private CorridorClient connectAndDeliverOne(CorridorClient.Builder builder,
+  private void connectAndDeliverOne(CorridorClient.Builder builder,
       Function<Message, Future<?>> action) throws Exception {
     Connection connection = server.enqueueUpgrade(new Options().autoAck(true).autoRespond(true));
     client = connect(builder);
@@ -122,7 +123,6 @@ class ListenerWaitingOnAFutureTest extends IntegrationTestSupport {
     Subscribe subscribe = connection.takeEnvelope(SUBSCRIBE).getSubscribe();
     connection.sendSubscribed(subscribe, 1, 1);
     connection.sendDeliver(TOPIC, 1, 1, false);
-    return client;
   }
 
   private Object takeOutcome() throws InterruptedException {
