@@ -67,7 +67,8 @@ class ReaderThreadsEndWithTheirClientsTest extends IntegrationTestSupport {
     Connection held = connections.get(2);
     Subscribe subscribe = held.takeEnvelope(SUBSCRIBE).getSubscribe();
     held.sendSubscribed(subscribe, 1, 1);
-    held.sendDelivers(TOPIC, 1, 1, 20, false);
+    // More than a drain's batch (64) plus the queue: the queue fills however the batch falls.
+    held.sendDelivers(TOPIC, 1, 1, 100, false);
     assertThat(entered.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
 
     for (CorridorClient client : clients) client.close();

@@ -53,7 +53,11 @@ import org.junit.jupiter.api.Test;
  */
 class SlowReliableListenerTest extends IntegrationTestSupport {
   private static final String TOPIC = "prices/EURUSD";
-  private static final int STREAM = 40;
+  /**
+   * More than a drain's batch (64, taken from the queue before the listener sees the first of
+   * them) plus the queue, so that the queue fills however the first batch falls.
+   */
+  private static final int STREAM = 100;
   private static final int QUEUE = 4;
   /** Upgrades enqueued: the first connection and the reconnects, however many the timing makes. */
   private static final int CONNECTIONS = 8;
