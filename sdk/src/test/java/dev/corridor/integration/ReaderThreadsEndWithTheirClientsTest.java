@@ -67,9 +67,9 @@ class ReaderThreadsEndWithTheirClientsTest extends IntegrationTestSupport {
     Connection held = connections.get(2);
     Subscribe subscribe = held.takeEnvelope(SUBSCRIBE).getSubscribe();
     held.sendSubscribed(subscribe, 1, 1);
-    // More than a drain's batch (64) plus the queue: the queue fills however the batch falls.
-    held.sendDelivers(TOPIC, 1, 1, 100, false);
+    held.sendDeliver(TOPIC, 1, 1, false);
     assertThat(entered.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    held.sendDelivers(TOPIC, 1, 2, 100, false); // the listener is inside the first: these fill the queue
 
     for (CorridorClient client : clients) client.close();
     for (int i = 0; i < clients.size(); i++) {

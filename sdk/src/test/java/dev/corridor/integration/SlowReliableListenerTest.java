@@ -53,10 +53,7 @@ import org.junit.jupiter.api.Test;
  */
 class SlowReliableListenerTest extends IntegrationTestSupport {
   private static final String TOPIC = "prices/EURUSD";
-  /**
-   * More than a drain's batch (64, taken from the queue before the listener sees the first of
-   * them) plus the queue, so that the queue fills however the first batch falls.
-   */
+  /** Enough to fill the listener's queue many times over. */
   private static final int STREAM = 100;
   private static final int QUEUE = 4;
   /** Upgrades enqueued: the first connection and the reconnects, however many the timing makes. */
@@ -71,7 +68,7 @@ class SlowReliableListenerTest extends IntegrationTestSupport {
   @BeforeEach
   void enqueueFeed() {
     for (int i = 0; i < CONNECTIONS; i++) {
-      connections.add(server.enqueueUpgrade(new Options().autoAck(true).onHello(this::answerHello)));
+      connections.add(server.enqueueUpgrade(new Options().onHello(this::answerHello)));
     }
   }
 
@@ -86,18 +83,10 @@ class SlowReliableListenerTest extends IntegrationTestSupport {
       throws Exception {
     CorridorClient client = connectAndAwaitConnected();
     // On a main thread of its own, so that the state listener keeps reporting while it is blocked.
-    Subscription subscription = client.subscribe(TOPIC, new MessageListener() {
-      @Override
-      public void onMessage(Message message) {
-        if (message.sequence() == 1) {
-          firstEntered.countDown();
-          await(release);
-        }
-        sequences.add(message.sequence());
-      }
-    }, SubscribeOptions.builder().queueCapacity(QUEUE).executor(appMain).build());
+    Subscription subscription = subscribeBlockedListener(client);
     startStream();
     assertThat(firstEntered.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    continueStream();
 
     StateChange slow = recorder.awaitFailure(CONNECTED, WAITING_TO_RETRY, READS_HELD_TOO_LONG,
         CorridorException.Kind.SLOW_CONSUMER);
@@ -133,6 +122,10 @@ class SlowReliableListenerTest extends IntegrationTestSupport {
       }
     }, SubscribeOptions.builder().queueCapacity(QUEUE).build());
     startStream();
+    Connection first = connections.get(0);
+    first.takeEnvelope(PUBLISH); // the listener is waiting for its result now
+    continueStream();
+    first.sendPublishAck(1); // behind the rest of the stream, which the full queue stops reading
 
     Object outcome = outcomes.poll(TIMEOUT_SECONDS + 2, TimeUnit.SECONDS);
     assertThat(outcome).as("what the listener's get() returned").isInstanceOf(SendResult.class);
@@ -140,25 +133,48 @@ class SlowReliableListenerTest extends IntegrationTestSupport {
     assertThat(takeStream()).as("sequences the listener saw").isEqualTo(oneTo(STREAM));
     assertThat(recorder.stateChangesSoFar()).as("state changes")
         .anySatisfy(c -> assertThat(c.cause()).isEqualTo(READS_HELD_TOO_LONG));
-    assertThat(connections.get(0).receivedOfKind(PUBLISH)).as("publishes on the first connection")
-        .hasSize(1);
+    assertThat(first.receivedOfKind(PUBLISH)).as("publishes on the first connection").hasSize(1);
   }
 
   // ---------------------------------------------------------------------------------------------
 
+  /** A listener on its own main thread that blocks in the first message until released. */
+  private Subscription subscribeBlockedListener(CorridorClient client) {
+    return client.subscribe(TOPIC, message -> {
+      if (message.sequence() == 1) {
+        firstEntered.countDown();
+        await(release);
+      }
+      sequences.add(message.sequence());
+    }, SubscribeOptions.builder().queueCapacity(QUEUE).executor(appMain).build());
+  }
+
   private CorridorClient connectAndAwaitConnected() throws Exception {
-    CorridorClient client = connect(clientBuilder().readHoldTimeout(300, MILLISECONDS));
+    return connectAndAwaitConnected(clientBuilder().readHoldTimeout(300, MILLISECONDS));
+  }
+
+  private CorridorClient connectAndAwaitConnected(CorridorClient.Builder builder) throws Exception {
+    CorridorClient client = connect(builder);
     recorder.awaitChange(IDLE, CONNECTING, CONNECT_REQUESTED);
     recorder.awaitChange(CONNECTING, CONNECTED, WELCOME_RECEIVED);
     return client;
   }
 
-  /** Answers the subscription on the first connection and sends the whole stream at once. */
+  /**
+   * Answers the subscription on the first connection and delivers its first message alone: the
+   * listener is then inside it before the rest arrives, so the rest fills the queue, each message
+   * routed as it is read, and reads are held a few messages later.
+   */
   private void startStream() throws InterruptedException {
     Connection first = connections.get(0);
     Subscribe subscribe = first.takeEnvelope(SUBSCRIBE).getSubscribe();
     first.sendSubscribed(subscribe, 1, 1);
-    first.sendDelivers(TOPIC, 1, 1, STREAM, false);
+    first.sendDeliver(TOPIC, 1, 1, false);
+  }
+
+  /** Sends the rest of the stream on the first connection. */
+  private void continueStream() {
+    connections.get(0).sendDelivers(TOPIC, 1, 2, STREAM, false);
   }
 
   /**
@@ -200,9 +216,10 @@ class SlowReliableListenerTest extends IntegrationTestSupport {
     return out;
   }
 
+  /** Waits for {@code latch}; longer than any wait of the test, so only the test releases it. */
   private static void await(CountDownLatch latch) {
     try {
-      latch.await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      latch.await(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
