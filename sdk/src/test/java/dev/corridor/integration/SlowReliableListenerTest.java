@@ -1,10 +1,16 @@
 package dev.corridor.integration;
 
+import static dev.corridor.ConnectionState.CLOSED;
+import static dev.corridor.ConnectionState.CLOSING;
 import static dev.corridor.ConnectionState.CONNECTED;
 import static dev.corridor.ConnectionState.CONNECTING;
 import static dev.corridor.ConnectionState.IDLE;
+import static dev.corridor.ConnectionState.PAUSED;
 import static dev.corridor.ConnectionState.WAITING_TO_RETRY;
+import static dev.corridor.StateChange.Cause.CLOSE_COMPLETED;
+import static dev.corridor.StateChange.Cause.CLOSE_REQUESTED;
 import static dev.corridor.StateChange.Cause.CONNECT_REQUESTED;
+import static dev.corridor.StateChange.Cause.PAUSE_REQUESTED;
 import static dev.corridor.StateChange.Cause.READS_HELD_TOO_LONG;
 import static dev.corridor.StateChange.Cause.RETRY_TIMER;
 import static dev.corridor.StateChange.Cause.WELCOME_RECEIVED;
@@ -16,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corridor.CorridorClient;
 import dev.corridor.CorridorException;
+import dev.corridor.EventListener;
 import dev.corridor.Message;
 import dev.corridor.MessageListener;
 import dev.corridor.SendResult;
@@ -49,7 +56,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The server plays a feed of {@link #STREAM} messages that stores every publish it receives:
  * each reconnect is resumed, its Welcome acknowledges every publish received so far, and it
- * replays what follows the Hello's position.
+ * replays what follows the Hello's position. Close and pause while reads are held must still
+ * complete the close handshake: the server's answer is behind the unread messages.
  */
 class SlowReliableListenerTest extends IntegrationTestSupport {
   private static final String TOPIC = "prices/EURUSD";
@@ -136,7 +144,58 @@ class SlowReliableListenerTest extends IntegrationTestSupport {
     assertThat(first.receivedOfKind(PUBLISH)).as("publishes on the first connection").hasSize(1);
   }
 
+  @Test
+  void closeWhileAFullQueueHoldsReadsCompletesTheCloseHandshakeWithoutWaitingForTheTimeout()
+      throws Exception {
+    CorridorClient client = connectHoldingReads();
+
+    client.close();
+
+    recorder.awaitChange(CONNECTED, CLOSING, CLOSE_REQUESTED);
+    recorder.awaitChange(CLOSING, CLOSED, CLOSE_COMPLETED);
+    assertThat(connections.get(0).takeCloseCode()).isEqualTo(1000);
+  }
+
+  @Test
+  void pauseWhileAFullQueueHoldsReadsCompletesTheCloseHandshakeWithoutWaitingForTheTimeout()
+      throws Exception {
+    CorridorClient client = connectHoldingReads();
+
+    client.pause();
+
+    recorder.awaitChange(CONNECTED, CLOSING, PAUSE_REQUESTED);
+    recorder.awaitChange(CLOSING, PAUSED, CLOSE_COMPLETED);
+    assertThat(connections.get(0).takeCloseCode()).isEqualTo(1000);
+  }
+
   // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Connects with timeouts that cannot end a test (only the server's answer to a close can),
+   * blocks the listener in the first message and returns once the client has routed enough of
+   * the rest to fill its queue: from then on its reads are held, and anything the server sends
+   * later, such as its answer to a close, waits behind the unread messages.
+   */
+  private CorridorClient connectHoldingReads() throws Exception {
+    // Welcome, Subscribed, the first message, then the messages that fill the queue.
+    CountDownLatch queueFilled = new CountDownLatch(3 + QUEUE);
+    CorridorClient client = connect(clientBuilder()
+        .readHoldTimeout(60, TimeUnit.SECONDS)
+        .closeTimeout(60, TimeUnit.SECONDS), new EventListener() {
+          @Override
+          public void messageReceived(int bytes) {
+            queueFilled.countDown(); // in the context: the task that routes the message follows
+          }
+        });
+    recorder.awaitChange(IDLE, CONNECTING, CONNECT_REQUESTED);
+    recorder.awaitChange(CONNECTING, CONNECTED, WELCOME_RECEIVED);
+    subscribeBlockedListener(client);
+    startStream();
+    assertThat(firstEntered.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    continueStream();
+    assertThat(queueFilled.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("queue filled").isTrue();
+    return client;
+  }
 
   /** A listener on its own main thread that blocks in the first message until released. */
   private Subscription subscribeBlockedListener(CorridorClient client) {

@@ -427,6 +427,10 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     stabilityTimer.cancel();
     linkActive = false; // a requested close is not a lost connection
     transition(CLOSING, cause, null, -1);
+    // The server's answer to the close comes behind whatever it sent before: a full RELIABLE queue
+    // holding the reads would leave it unread and every close would wait out the close timeout.
+    readGate.abandon();
+    holdTimer.cancel();
     TransportSocket s = socket;
     if (s != null) s.close(1000, reason);
     closeTimer.start(settings.closeTimeoutNanos);

@@ -10,7 +10,8 @@ package dev.corridor.internal.connection;
  * <p>Bounds: the connection's handshake (its Welcome) is never held, so a new connection can
  * always be established; the hold of an established connection is bounded by the connection
  * (its read-hold timer, started and stopped through {@link HoldListener}), which drops the link,
- * and with it the wait ({@link #abandon}), when a hold lasts too long.
+ * and with it the wait ({@link #abandon}), when a hold lasts too long; a connection that starts
+ * closing is abandoned at once, so that the server's answer to the close can be read.
  */
 public final class ReadGate {
   /** Told, outside the gate's lock, when reads start and stop being held. */
