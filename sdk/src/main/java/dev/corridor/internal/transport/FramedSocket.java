@@ -64,6 +64,8 @@ final class FramedSocket implements TransportSocket, Runnable, FrameReader.Callb
   private boolean closeWritten;
   private boolean closeReceived;
   private boolean readerDone;
+  /** The reader thread has left (and closed the source); the last of reader and writer closes the sink. */
+  private boolean readerExited;
   /** Set once, by {@link #cancel()}; waited for (with {@code lock}'s monitor) by the reader after a close. */
   private boolean cancelled;
   private @Nullable Socket socket;
@@ -102,6 +104,7 @@ final class FramedSocket implements TransportSocket, Runnable, FrameReader.Callb
     try {
       read();
     } finally {
+      readerExited();
       thread.setName(name);
     }
   }
@@ -342,30 +345,44 @@ final class FramedSocket implements TransportSocket, Runnable, FrameReader.Callb
       queuedBytes = 0;
       s = socket;
     }
+    // Only the socket: its buffered streams belong to the reader and the writer, which may be in
+    // them right now; each closes its own when it sees the socket gone (closing them from here
+    // recycled okio segments under their feet and corrupted okio's shared pool).
     if (s != null) {
       s.cancel();
     } else {
       call.cancel();
     }
-    closeStreams();
   }
 
   private void finish() {
     cancel();
   }
 
-  private void closeStreams() {
+  /**
+   * Reader thread, on its way out: closes the source and, unless the writer is still running (it
+   * then closes it on its way out), the sink. Closing both releases OkHttp's hold on the
+   * connection; the socket itself is already closed.
+   */
+  private void readerExited() {
     BufferedSource in;
-    BufferedSink out;
+    BufferedSink out = null;
     synchronized (lock) {
+      readerExited = true;
       in = source;
-      out = sink;
       source = null;
-      sink = null;
+      if (!writerScheduled) out = takeSinkLocked();
     }
-    // Releases OkHttp's hold on the connection; the socket itself is already closed.
     closeQuietly(in);
     closeQuietly(out);
+  }
+
+  /** Caller holds the lock: the sink, to close, once nobody will write to it again; else null. */
+  private @Nullable BufferedSink takeSinkLocked() {
+    BufferedSink out = sink;
+    sink = null;
+    writer = null; // nothing is scheduled on a closed sink
+    return out;
   }
 
   private static void closeQuietly(@Nullable Closeable c) {
@@ -394,6 +411,7 @@ final class FramedSocket implements TransportSocket, Runnable, FrameReader.Callb
   /** Writes everything queued, one flush per batch, until the queue is empty. */
   private void writeLoop() {
     FrameWriter w;
+    BufferedSink toClose = null;
     while (true) {
       ArrayDeque<Object> batch;
       byte[] pong;
@@ -401,6 +419,8 @@ final class FramedSocket implements TransportSocket, Runnable, FrameReader.Callb
         w = writer;
         if (cancelled || w == null || (queue.isEmpty() && pendingPong == null)) {
           writerScheduled = false;
+          // The reader left while this ran: the sink is this thread's to close.
+          if (readerExited) toClose = takeSinkLocked();
           break;
         }
         batch = queue;
@@ -428,10 +448,13 @@ final class FramedSocket implements TransportSocket, Runnable, FrameReader.Callb
       } catch (Throwable t) {
         // The reader sees the broken socket and reports it; the writer only stops.
         batch.clear();
+        BufferedSink out = null;
         synchronized (lock) {
           writerScheduled = false;
+          if (readerExited) out = takeSinkLocked();
         }
         cancel();
+        closeQuietly(out);
         return;
       }
       synchronized (lock) {
@@ -444,5 +467,6 @@ final class FramedSocket implements TransportSocket, Runnable, FrameReader.Callb
       end = closeWritten && (closeReceived || readerDone);
     }
     if (end) cancel(); // both closes exchanged (or the reader failed): nothing more to say
+    closeQuietly(toClose);
   }
 }
