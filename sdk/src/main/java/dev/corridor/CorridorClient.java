@@ -94,7 +94,7 @@ public final class CorridorClient {
         config.heartbeatIntervalNanos, config.pongTimeoutNanos, config.handshakeTimeoutNanos,
         config.closeTimeoutNanos, config.stabilityWindowNanos, config.maxInboundMessageBytes,
         config.compression, config.readHoldTimeoutNanos, reporter);
-    ReadGate gate = new ReadGate();
+    ReadGate gate = new ReadGate(ReadGate.backlogLimit(config.maxInboundMessageBytes));
     this.machine = new ConnectionMachine(settings, context, transport, events, this::dispatch, counters, gate);
     this.publisher = new Publisher(config.outboxMaxMessages, config.outboxMaxBytes,
         config.writeHighWaterBytes, config.maxInFlight, clock, scheduler, context,

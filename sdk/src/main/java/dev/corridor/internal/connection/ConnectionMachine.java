@@ -263,7 +263,15 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
    * message: the tag carries the generation and the flag.
    */
   void onMessageIfCurrent(long gen, byte[] message, boolean moreBuffered) {
-    context.executeOnReader((gen << 1) | (moreBuffered ? 1 : 0), message, inbound);
+    long tag = (gen << 1) | (moreBuffered ? 1 : 0);
+    if (context.tryRunOnReader(tag, message, inbound)) return;
+    // The context is busy: queue it, and count it, so the reader cannot run far ahead.
+    final int bytes = message.length;
+    context.execute(() -> {
+      readGate.backlogRun(bytes);
+      inbound.run(tag, message);
+    });
+    readGate.backlogAdded(gen, bytes);
   }
 
   /** The body of {@link #onMessageIfCurrent}, allocated once. */

@@ -8,7 +8,8 @@ package dev.corridor.internal.connection;
  * the serial context.
  *
  * <p>Bounds: the connection's handshake (its Welcome) is never held, so a new connection can
- * always be established; the hold of an established connection is bounded by the connection
+ * always be established; the reader never runs more than a bounded number of bytes ahead of the
+ * client's context; the hold of an established connection is bounded by the connection
  * (its read-hold timer, started and stopped through {@link HoldListener}), which drops the link,
  * and with it the wait ({@link #abandon}), when a hold lasts too long; a connection that starts
  * closing is abandoned at once, so that the server's answer to the close can be read.
@@ -17,6 +18,27 @@ public final class ReadGate {
   /** Told, outside the gate's lock, when reads start and stop being held. */
   public interface HoldListener {
     void holdChanged(boolean holding);
+  }
+
+  /**
+   * Bytes of inbound messages the reader handed to a busy context that it has not yet run. The
+   * reader waits while this is above {@link #BACKLOG_LIMIT}, so that it can never read more than
+   * that far ahead of the client (a queue that is full is only noticed when the context runs).
+   */
+  private final java.util.concurrent.atomic.AtomicLong backlog = new java.util.concurrent.atomic.AtomicLong();
+  private final long backlogLimit;
+
+  /** Default bound of {@link #backlog}: 4 MiB, or two messages of the inbound limit if larger. */
+  public static long backlogLimit(int maxInboundMessageBytes) {
+    return Math.max(4L << 20, 2L * maxInboundMessageBytes);
+  }
+
+  public ReadGate() {
+    this(4L << 20);
+  }
+
+  public ReadGate(long backlogLimit) {
+    this.backlogLimit = backlogLimit;
   }
 
   /** Number of subscriptions whose queue is full; reads wait while it is above zero. Written under the lock. */
@@ -46,6 +68,32 @@ public final class ReadGate {
       }
     }
     if (interrupted) Thread.currentThread().interrupt();
+  }
+
+  /** Reader thread: {@code bytes} more were queued for the context; waits while the backlog is over its bound. */
+  public void backlogAdded(long gen, long bytes) {
+    if (backlog.addAndGet(bytes) <= backlogLimit) return;
+    synchronized (this) {
+      boolean interrupted = false;
+      while (open && backlog.get() > backlogLimit / 2 && gen == established) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) Thread.currentThread().interrupt();
+    }
+  }
+
+  /** In the context: a queued message of {@code bytes} was run; wakes the reader once the backlog is low. */
+  public void backlogRun(long bytes) {
+    long left = backlog.addAndGet(-bytes);
+    if (left <= backlogLimit / 2 && left + bytes > backlogLimit / 2) {
+      synchronized (this) {
+        notifyAll();
+      }
+    }
   }
 
   /** Attempt {@code gen} is established (its Welcome was read): its later reads may be held. */

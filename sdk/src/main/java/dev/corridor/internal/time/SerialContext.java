@@ -67,6 +67,14 @@ public final class SerialContext implements Executor {
    * context is idle and nothing is queued; otherwise queues it behind what is.
    */
   public <T> void executeOnReader(long tag, T argument, TaskWithArgument<T> task) {
+    if (!tryRunOnReader(tag, argument, task)) execute(() -> task.run(tag, argument));
+  }
+
+  /**
+   * For the socket's reader thread only: runs {@code task} at once if the context is idle and
+   * nothing is queued, and returns true; otherwise returns false and queues nothing.
+   */
+  public <T> boolean tryRunOnReader(long tag, T argument, TaskWithArgument<T> task) {
     if (queue.isEmpty() && busy.compareAndSet(false, true)) {
       Thread self = Thread.currentThread();
       owner = self;
@@ -78,9 +86,9 @@ public final class SerialContext implements Executor {
         owner = null;
         release();
       }
-      return;
+      return true;
     }
-    execute(() -> task.run(tag, argument));
+    return false;
   }
 
   private void drain() {
