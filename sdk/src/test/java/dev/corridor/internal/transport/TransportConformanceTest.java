@@ -477,6 +477,52 @@ class TransportConformanceTest {
   }
 
   @Test
+  void anErrorOnTheReaderThreadEndsTheSocketAndIsReported() throws Exception {
+    HostileServer server = HostileServer.start();
+    toClose.add(server);
+    BlockingQueue<Throwable> failures = new LinkedBlockingQueue<>();
+    BlockingQueue<Boolean> opened = new LinkedBlockingQueue<>();
+    TransportListener throwing = new TransportListener() {
+      @Override
+      public void onOpen(@Nullable String subprotocol, @Nullable String extensions) {
+        opened.add(true);
+      }
+
+      @Override
+      public void onMessage(byte[] message, boolean moreBuffered) {
+        throw new OutOfMemoryError("simulated: no heap for the next message");
+      }
+
+      @Override
+      public void onTextMessage(int length) {}
+
+      @Override
+      public void onClosing(int code, String reason) {}
+
+      @Override
+      public void onClosed(int code, String reason) {}
+
+      @Override
+      public void onFailure(Throwable error, int httpStatus, @Nullable String retryAfter) {
+        failures.add(error);
+      }
+    };
+    TransportSocket socket = transport(OKHTTP, LIMIT, false).open(
+        new TransportRequest(server.url(), Collections.singletonMap("Sec-WebSocket-Protocol", ConformanceServers.SUBPROTOCOL)),
+        throwing);
+    toClose.add(socket::cancel);
+    HostileServer.Conn conn = server.take().upgrade();
+    assertThat(opened.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+
+    conn.write(WireFrames.binary(new byte[] {1, 2, 3}));
+
+    Throwable failure = failures.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    assertThat(failure).isInstanceOf(OutOfMemoryError.class);
+    conn.awaitClientGone(); // the socket is not left open with nobody reading it
+    awaitReaderEnded();
+  }
+
+  @Test
   void failedUpgradeOfA101AnswerReleasesOkHttpsConnection() throws Exception {
     HostileServer server = HostileServer.start();
     toClose.add(server);
