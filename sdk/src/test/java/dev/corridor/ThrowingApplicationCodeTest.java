@@ -30,19 +30,22 @@ class ThrowingApplicationCodeTest {
     h.states.assertNoMoreChanges();
   }
 
+  /** Connects with {@code builder}, lets the server close, and returns the change to WAITING_TO_RETRY. */
+  private StateChange connectedThenClosedByServer(CorridorClient.Builder builder) {
+    h.start(builder);
+    h.states.assertState(IDLE, CONNECTING);
+    h.states.assertState(CONNECTING, CONNECTED);
+    h.server.transport.last().serverClose(1011, "restarting");
+    assertThat(h.client.state()).as("state after the server's close").isEqualTo(WAITING_TO_RETRY);
+    return h.states.assertState(CONNECTED, WAITING_TO_RETRY, CONNECTION_LOST);
+  }
+
   @Test
   void aBackoffPolicyThatThrowsAfterAServerCloseIsReportedAndTheDefaultBackoffReconnects() {
     IllegalStateException bug = new IllegalStateException("backoff bug");
-    h.start(h.builder().backoff(random -> () -> {
+    StateChange waiting = connectedThenClosedByServer(h.builder().backoff(random -> () -> {
       throw bug;
     }));
-    h.states.assertState(IDLE, CONNECTING);
-    h.states.assertState(CONNECTING, CONNECTED);
-
-    h.server.transport.last().serverClose(1011, "restarting");
-
-    assertThat(h.client.state()).as("state after the server's close").isEqualTo(WAITING_TO_RETRY);
-    StateChange waiting = h.states.assertState(CONNECTED, WAITING_TO_RETRY, CONNECTION_LOST);
     assertThat(h.events.callbackFailures).containsExactly(bug);
     assertThat(waiting.retryDelayMillis()).as("ExponentialBackoff.DEFAULT's first delay at random 0")
         .isEqualTo(1_000);
@@ -55,16 +58,9 @@ class ThrowingApplicationCodeTest {
   @Test
   void aBackoffPolicyWhoseNewBackoffThrowsIsReportedAndTheDefaultBackoffReconnects() {
     IllegalStateException bug = new IllegalStateException("newBackoff bug");
-    h.start(h.builder().backoff(random -> {
+    StateChange waiting = connectedThenClosedByServer(h.builder().backoff(random -> {
       throw bug;
     }));
-    h.states.assertState(IDLE, CONNECTING);
-    h.states.assertState(CONNECTING, CONNECTED);
-
-    h.server.transport.last().serverClose(1011, "restarting");
-
-    assertThat(h.client.state()).as("state after the server's close").isEqualTo(WAITING_TO_RETRY);
-    StateChange waiting = h.states.assertState(CONNECTED, WAITING_TO_RETRY, CONNECTION_LOST);
     assertThat(h.events.callbackFailures).containsExactly(bug);
     h.advance(waiting.retryDelayMillis());
     h.states.assertState(WAITING_TO_RETRY, CONNECTING, RETRY_TIMER);
@@ -74,16 +70,9 @@ class ThrowingApplicationCodeTest {
   @Test
   void aRandomSourceThatThrowsIsReportedAndJitterFallsBackToJavaUtilRandom() {
     IllegalStateException bug = new IllegalStateException("random bug");
-    h.start(h.builder().random(() -> {
+    StateChange waiting = connectedThenClosedByServer(h.builder().random(() -> {
       throw bug;
     }));
-    h.states.assertState(IDLE, CONNECTING);
-    h.states.assertState(CONNECTING, CONNECTED);
-
-    h.server.transport.last().serverClose(1011, "restarting");
-
-    assertThat(h.client.state()).as("state after the server's close").isEqualTo(WAITING_TO_RETRY);
-    StateChange waiting = h.states.assertState(CONNECTED, WAITING_TO_RETRY, CONNECTION_LOST);
     assertThat(h.events.callbackFailures).contains(bug);
     assertThat(waiting.retryDelayMillis()).as("a jittered first delay of the default backoff")
         .isBetween(200L, 1_000L);
