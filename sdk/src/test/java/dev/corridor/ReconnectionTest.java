@@ -150,6 +150,19 @@ class ReconnectionTest {
   }
 
   @Test
+  void anErrorRetryAfterAbove2To31MillisIsReadUnsignedAndCapped() {
+    BackoffPolicy oneSecond = random -> () -> 1_000;
+    h.server.autoWelcome = false;
+    h.start(h.builder().backoff(oneSecond));
+    h.states.assertState(ConnectionState.IDLE, CONNECTING);
+    // uint32 4,294,967,295 ms (49.7 days): as a signed int it read -1, i.e. no hint at all.
+    h.server.transport.last().receive(dev.corridor.fakes.FakeServer.connectionError(
+        ErrorCode.ERROR_CODE_OVERLOADED, true, -1));
+    assertThat(h.states.assertFailure(CONNECTING, WAITING_TO_RETRY, CorridorException.Kind.SERVER_ERROR)
+        .retryDelayMillis()).isEqualTo(TimeUnit.MINUTES.toMillis(5));
+  }
+
+  @Test
   void aHugeErrorRetryAfterIsCappedAtFiveMinutesForOtherPolicies() {
     BackoffPolicy oneSecond = random -> () -> 1_000;
     h.server.autoWelcome = false;

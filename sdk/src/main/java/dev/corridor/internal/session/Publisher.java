@@ -157,7 +157,9 @@ public final class Publisher implements Outbox.Listener {
     if (known && retryable) {
       retryLater.add(sequence);
       if (!retryTimer.isPending()) {
-        retryTimer.start(TimeUnit.MILLISECONDS.toNanos(Math.max(MIN_RETRY_MILLIS, retryAfterMillis)));
+        // Capped like every server hint: a broken server must not park a message for weeks.
+        long wait = Math.min(MAX_RETRY_MILLIS, Math.max(MIN_RETRY_MILLIS, retryAfterMillis));
+        retryTimer.start(TimeUnit.MILLISECONDS.toNanos(wait));
       }
     }
     publishSizes();
@@ -166,6 +168,8 @@ public final class Publisher implements Outbox.Listener {
 
   /** Floor of the wait before a retryable rejection is resent on the same connection. */
   static final long MIN_RETRY_MILLIS = 1_000;
+  /** Ceiling of that wait: the same 5 minutes that cap the reconnect hints of other policies. */
+  static final long MAX_RETRY_MILLIS = 300_000;
 
   private void resendRetryable() {
     Link l = links.forMessages();

@@ -169,7 +169,7 @@ public final class Session implements SessionHandler {
     switch (error.getRefCase()) {
       case CLIENT_SEQUENCE:
         publisher.onRejected(error.getClientSequence(), code, error.getMessage(), error.getRetryable(),
-            error.getRetryAfterMs());
+            retryAfterMillis(error));
         return;
       case REQUEST_ID:
         requests.onRejected(error.getRequestId(), code, error.getMessage());
@@ -180,7 +180,8 @@ public final class Session implements SessionHandler {
       default:
         break;
     }
-    long retryAfter = error.getRetryAfterMs() > 0 ? error.getRetryAfterMs() : -1;
+    long hint = retryAfterMillis(error);
+    long retryAfter = hint > 0 ? hint : -1;
     String text = code + (error.getMessage().isEmpty() ? "" : ": " + error.getMessage());
     CorridorException.Kind kind;
     if (error.getCode() == ErrorCode.ERROR_CODE_UNAUTHENTICATED) {
@@ -196,6 +197,11 @@ public final class Session implements SessionHandler {
   @Override
   public void endOfBurst() {
     subscriptions.startDeferredDrains();
+  }
+
+  /** The Error's {@code retry_after_ms}, a uint32: read unsigned, so 2^31 ms and more stay a hint. */
+  private static long retryAfterMillis(dev.corridor.proto.v1.Error error) {
+    return error.getRetryAfterMs() & 0xffffffffL;
   }
 
   @Override
