@@ -38,9 +38,11 @@ import org.jspecify.annotations.Nullable;
  * <p>Threading: every field is owned by the client's {@link SerialContext}. Public entry points
  * ({@link #connect()}, {@link #close()} ...) and every callback from the transport, the token
  * executor, timers and the network monitor are re-posted into that context. Callbacks of an
- * older attempt are dropped in one place, {@link #ifCurrent} (with an allocation-free twin for
- * inbound messages, {@link #onMessageIfCurrent}). State changes happen only in
- * {@link #transition}, which enforces {@link Transitions}.
+ * older attempt are dropped by one generation check, in {@link #ifCurrent} and its two twins for
+ * the socket's reader thread ({@link #ifCurrentOnReader}, and the allocation-free
+ * {@link #onMessageIfCurrent} for inbound messages). State changes happen only in
+ * {@link #transition}, which enforces {@link Transitions}; whether anything may be written is
+ * decided in one place too, {@link Links}.
  */
 public final class ConnectionMachine implements ConnectionControl, Heartbeat.Host, Links {
   /** Receives state changes, in order, in the serial context. */
