@@ -129,15 +129,7 @@ public final class WireFrames {
    * keeps its window between calls: context takeover.
    */
   public static byte[] deflateMessage(Deflater deflater, byte[] message) {
-    deflater.setInput(message);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] chunk = new byte[8192];
-    int n;
-    do {
-      n = deflater.deflate(chunk, 0, chunk.length, Deflater.SYNC_FLUSH);
-      out.write(chunk, 0, n);
-    } while (n == chunk.length || !deflater.needsInput());
-    byte[] bytes = out.toByteArray();
+    byte[] bytes = syncFlushed(deflater, message);
     // zlib flushes nothing for an empty message right after a flush; RFC 7692 section 7.2.3.6
     // sends it as a single 0x00 (with the tail the receiver appends, an empty stored block).
     return bytes.length == 0 ? new byte[] {0} : stripTail(bytes);
