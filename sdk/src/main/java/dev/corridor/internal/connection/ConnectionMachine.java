@@ -317,6 +317,11 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     if (!moreBuffered) requireSession().endOfBurst();
   }
 
+  /** A WebSocket ping or pong frame: the link is alive, whatever else it carries. */
+  void controlFrameReceived() {
+    heartbeat.onInbound();
+  }
+
   /** The socket has no further message buffered: what the last ones queued for listeners goes out. */
   void endOfBurst() {
     requireSession().endOfBurst();

@@ -35,6 +35,11 @@ final class SocketListener implements TransportListener {
   }
 
   @Override
+  public void onControlFrame() {
+    machine.ifCurrentOnReader(gen, machine::controlFrameReceived);
+  }
+
+  @Override
   public void onEndOfBurst() {
     machine.ifCurrentOnReader(gen, machine::endOfBurst);
   }

@@ -77,6 +77,8 @@ final class FramedSocket implements TransportSocket, Runnable, FrameReader.Callb
   private okio.@Nullable Buffer readBuffer;
   /** The last message said more was buffered, and no message has followed it yet. */
   private boolean burstOpen;
+  /** Ping and pong frames read since the last message. */
+  private int controlFramesSinceMessage;
   // Reader thread only.
   /** The peer's close frame, reported again by onClosed once the socket has ended. */
   private int peerCloseCode;
@@ -244,6 +246,7 @@ final class FramedSocket implements TransportSocket, Runnable, FrameReader.Callb
 
   @Override
   public void onBinary(byte[] message) {
+    controlFramesSinceMessage = 0;
     boolean more = completeFrameBuffered();
     burstOpen = more;
     listener.onMessage(message, more);
@@ -277,8 +280,14 @@ final class FramedSocket implements TransportSocket, Runnable, FrameReader.Callb
     listener.onTextMessage((int) Math.min(bytes, Integer.MAX_VALUE));
   }
 
+  /** Reports liveness for the first control frame after a message, then every 64th. Reader thread. */
+  private void controlFrame() {
+    if ((controlFramesSinceMessage++ & 63) == 0) listener.onControlFrame();
+  }
+
   @Override
   public void onPing(byte[] payload) {
+    controlFrame();
     synchronized (lock) {
       if (closeQueued || cancelled) return;
       pendingPong = payload;
@@ -288,7 +297,8 @@ final class FramedSocket implements TransportSocket, Runnable, FrameReader.Callb
 
   @Override
   public void onPong() {
-    // Protocol v1's heartbeat uses its own Ping envelopes; an unsolicited pong frame means nothing.
+    controlFrame();
+    // Protocol v1 needs no pong frame (its heartbeat uses Ping envelopes), but it proves the link alive.
   }
 
   @Override

@@ -23,6 +23,12 @@ public interface TransportListener {
    */
   void onMessage(byte[] message, boolean moreBuffered);
 
+  /**
+   * A ping or pong frame arrived: proof that the link is alive, like any message. Not called for
+   * every one of a flood: the first after a message, then every {@code 64}th.
+   */
+  default void onControlFrame() {}
+
   /** The burst announced by {@code moreBuffered} ended without another message (a control frame was last). */
   default void onEndOfBurst() {}
 
