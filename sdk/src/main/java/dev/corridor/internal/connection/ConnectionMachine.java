@@ -476,6 +476,7 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
 
   /** The only place where {@link #state} changes. */
   private void transition(ConnectionState next, Cause cause, @Nullable CorridorException error, long delayMillis) {
+    context.checkInContext(); // the one place state changes: never from another thread
     ConnectionState previous = state;
     if (previous.isTerminal()) {
       throw new IllegalStateException("cannot leave terminal state " + previous + " for " + next);

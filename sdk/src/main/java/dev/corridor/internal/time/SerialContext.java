@@ -124,15 +124,10 @@ public final class SerialContext implements Executor {
     }
   }
 
-  /** Throws unless called from a task of this context. Cheap: one volatile read. */
+  /** Throws unless called from a task of this context. Cheap: one field read. */
   public void checkInContext() {
     if (owner != Thread.currentThread()) {
       throw new IllegalStateException("Not called from the client's serial context");
     }
-  }
-
-  /** True when called from a task of this context. */
-  public boolean inContext() {
-    return owner == Thread.currentThread();
   }
 }
