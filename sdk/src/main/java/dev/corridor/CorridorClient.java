@@ -92,7 +92,7 @@ public final class CorridorClient {
         config.tokenProvider, tokens, new Guarded.Monitor(config.networkMonitor, reporter),
         Guarded.backoff(config.backoff, reporter), config.errorPolicy, random, clock, scheduler,
         config.heartbeatIntervalNanos, config.pongTimeoutNanos, config.handshakeTimeoutNanos,
-        config.closeTimeoutNanos, config.stabilityWindowNanos, config.maxInboundMessageBytes,
+        config.closeTimeoutNanos, config.maxInboundMessageBytes,
         config.compression, config.readHoldTimeoutNanos, reporter);
     ReadGate gate = new ReadGate(ReadGate.backlogLimit(config.maxInboundMessageBytes));
     this.machine = new ConnectionMachine(settings, context, transport, events, this::dispatch, counters, gate);
@@ -151,9 +151,23 @@ public final class CorridorClient {
     machine.pause();
   }
 
-  /** Undoes {@link #pause()}: connects again at once (or waits offline if there is no network). */
+  /**
+   * Undoes {@link #pause()}: connects again at once (or waits offline if there is no network). At
+   * most one attempt starts per second, however often this is called.
+   */
   public void resume() {
     machine.resume();
+  }
+
+  /**
+   * If the client is {@link ConnectionState#WAITING_TO_RETRY}, starts the next attempt now instead
+   * of at the end of the wait, and ends the slow cadence of a long outage (see
+   * {@link ExponentialBackoff}). Call it when the app comes to the foreground or the user asks to
+   * retry. At most one attempt starts per second, however often this is called; in any other state
+   * it does nothing. Returns at once.
+   */
+  public void retryNow() {
+    machine.retryNow();
   }
 
   /** The current state. May be stale by the time it is read; listen for changes instead of polling. */
@@ -335,7 +349,6 @@ public final class CorridorClient {
     private long pongTimeoutNanos = TimeUnit.SECONDS.toNanos(10);
     private long handshakeTimeoutNanos = TimeUnit.SECONDS.toNanos(15);
     private long closeTimeoutNanos = TimeUnit.SECONDS.toNanos(5);
-    private long stabilityWindowNanos = TimeUnit.SECONDS.toNanos(30);
     private int maxInboundMessageBytes = 1 << 20;
     private boolean compression;
     private int outboxMaxMessages = 10_000;
@@ -370,7 +383,6 @@ public final class CorridorClient {
       b.pongTimeoutNanos = pongTimeoutNanos;
       b.handshakeTimeoutNanos = handshakeTimeoutNanos;
       b.closeTimeoutNanos = closeTimeoutNanos;
-      b.stabilityWindowNanos = stabilityWindowNanos;
       b.maxInboundMessageBytes = maxInboundMessageBytes;
       b.compression = compression;
       b.outboxMaxMessages = outboxMaxMessages;
@@ -560,15 +572,6 @@ public final class CorridorClient {
       return this;
     }
 
-    /**
-     * How long a connection must stay up before the backoff resets to its initial delay. Default
-     * 30 s. A server that accepts and then drops connections sooner sees ever longer delays.
-     */
-    public Builder stabilityWindow(long window, TimeUnit unit) {
-      this.stabilityWindowNanos = positiveNanos("stabilityWindow", window, unit);
-      return this;
-    }
-
     /** Convenience for {@link #heartbeatInterval(long, TimeUnit)}; needs Android API 26. */
     @RequiresApi26
     public Builder heartbeatInterval(java.time.Duration interval) {
@@ -591,12 +594,6 @@ public final class CorridorClient {
     @RequiresApi26
     public Builder closeTimeout(java.time.Duration timeout) {
       return closeTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    /** Convenience for {@link #stabilityWindow(long, TimeUnit)}; needs Android API 26. */
-    @RequiresApi26
-    public Builder stabilityWindow(java.time.Duration window) {
-      return stabilityWindow(window.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /**

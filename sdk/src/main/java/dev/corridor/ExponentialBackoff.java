@@ -4,35 +4,54 @@ import dev.corridor.internal.RequiresApi26;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Capped exponential backoff with jitter, applied to every attempt including the first after a
- * drop, and still applied at the cap so that clients never fall into lock-step.
+ * Capped exponential backoff with jitter on every wait, a steady cadence at the cap, and a slower
+ * one once an outage has lasted for minutes.
  *
- * <p>The n-th attempt of an outage (n = 0, 1, ...) waits a delay drawn uniformly from
- * {@code [d·(1 − jitter), d]}, where {@code d = min(cap, initial · multiplier^n)}. With the
- * defaults (1 s, ×2, 30 s cap, jitter 0.8) the waits are drawn from [0.2, 1] s, [0.4, 2] s,
- * [0.8, 4] s ... up to [6, 30] s: spread almost as widely as full jitter, yet never shorter than a
- * fifth of the ceiling. See {@code docs/defaults.md} for the evidence.
+ * <p>Step n (n = 0, 1, ...) has the ceiling {@code d = initial · multiplier^n}. Below the cap a
+ * wait is drawn uniformly from {@code [d·(1 − jitter), d]}. At the cap ({@code maxDelay}) the
+ * attempts settle into a cadence: the first wait at the cap is drawn from
+ * {@code max·[1 − jitter/2, 1 + jitter/2]}, which gives every client its own phase, and later ones
+ * from {@code max·[1 − jitter/8, 1 + jitter/8]}, which keeps it. Clients that lost the same server
+ * therefore come back spread evenly over one period, and a single client is back on average half a
+ * period after the server returns: for any pacing, the peak reconnect rate times the median wait
+ * after the return is at least ½, and an even spread reaches that bound (see
+ * {@code docs/defaults.md}).
  *
- * <p>An optional attempt budget makes the client jump to the cap once that many attempts of one
- * outage have failed: it then keeps retrying at the cap's cadence (jittered) instead of giving
- * up. Immutable; validated when built.
+ * <p>With the defaults (1 s, ×2, 5.5 s, jitter 0.8) the waits are drawn from [0.2, 1] s,
+ * [0.4, 2] s, [0.8, 4] s, then [3.3, 7.7] s once and [4.95, 6.05] s from then on. Once an outage
+ * has lasted {@code slowAfter} (2 minutes), every wait is drawn from
+ * {@code slowDelay·[1 − jitter/2, 1 + jitter/2]} ([18, 42] s by default) to save battery, until the
+ * network changes, {@link CorridorClient#retryNow()} is called (say, the app came to the
+ * foreground) or a connection pays the steps back. Immutable; validated when built.
  */
 public final class ExponentialBackoff implements BackoffPolicy {
-  /** 1 s initial, ×2, 30 s cap, jitter 0.8, no budget. */
+  /** 1 s initial, ×2, 5.5 s cap, jitter 0.8, 30 s after 2 minutes. */
   public static final ExponentialBackoff DEFAULT = builder().build();
 
   private final long initialMillis;
   private final double multiplier;
   private final long maxMillis;
   private final double jitter;
-  private final int attemptBudget;
+  private final long slowAfterMillis;
+  private final long slowMillis;
+  /** The first step whose ceiling reaches the cap. */
+  private final int capStep;
 
   private ExponentialBackoff(Builder b) {
     this.initialMillis = b.initialMillis;
     this.multiplier = b.multiplier;
     this.maxMillis = b.maxMillis;
     this.jitter = b.jitter;
-    this.attemptBudget = b.attemptBudget;
+    this.slowAfterMillis = b.slowAfterMillis;
+    this.slowMillis = b.slowMillis;
+    int n = 0;
+    // With a multiplier of 1 the ceiling never grows: the cap is reached only if it starts there.
+    if (multiplier > 1.0) {
+      while (ceilingMillis(n) < maxMillis) n++;
+    } else if (initialMillis < maxMillis) {
+      n = Integer.MAX_VALUE;
+    }
+    this.capStep = n;
   }
 
   public static Builder builder() {
@@ -45,7 +64,8 @@ public final class ExponentialBackoff implements BackoffPolicy {
     b.multiplier = multiplier;
     b.maxMillis = maxMillis;
     b.jitter = jitter;
-    b.attemptBudget = attemptBudget;
+    b.slowAfterMillis = slowAfterMillis;
+    b.slowMillis = slowMillis;
     return b;
   }
 
@@ -57,7 +77,7 @@ public final class ExponentialBackoff implements BackoffPolicy {
     return multiplier;
   }
 
-  /** The cap on the ceiling, in ms; server hints are capped at 10 times it. */
+  /** The cap on the ceiling, in ms: the average wait once the cap is reached. */
   public long maxDelayMillis() {
     return maxMillis;
   }
@@ -66,55 +86,65 @@ public final class ExponentialBackoff implements BackoffPolicy {
     return jitter;
   }
 
-  /** Attempts after which delays jump to the cap, or 0 for no budget. */
-  public int attemptBudget() {
-    return attemptBudget;
+  /** How long an outage lasts before waits slow down to {@link #slowDelayMillis()}; 0 for never. */
+  public long slowAfterMillis() {
+    return slowAfterMillis;
   }
 
-  /** The un-jittered ceiling {@code d} for attempt {@code n} (0-based). */
+  /** The average wait once an outage has lasted {@link #slowAfterMillis()}, in ms. */
+  public long slowDelayMillis() {
+    return slowMillis;
+  }
+
+  /** The un-jittered ceiling {@code d} for step {@code n}. */
   long ceilingMillis(int n) {
-    if (attemptBudget > 0 && n >= attemptBudget) return maxMillis;
     double d = initialMillis * Math.pow(multiplier, n);
     return d >= maxMillis ? maxMillis : (long) d;
   }
 
   @Override
-  public Backoff newBackoff(RandomSource random) {
-    return new Backoff() {
-      private int attempt;
+  public long delayMillis(int step, long outageMillis, RandomSource random) {
+    double r = random.nextDouble();
+    if (slowAfterMillis > 0 && outageMillis >= slowAfterMillis) {
+      return Math.round(slowMillis * (1.0 + jitter * (r - 0.5)));
+    }
+    if (step < capStep) {
+      return Math.round(ceilingMillis(step) * (1.0 - jitter * r));
+    }
+    // At the cap: a wide first draw spreads the phase, narrow ones afterwards keep it.
+    double spread = step == capStep ? jitter : jitter / 4;
+    return Math.round(maxMillis * (1.0 + spread * (r - 0.5)));
+  }
 
-      @Override
-      public long nextDelayMillis() {
-        long ceiling = ceilingMillis(attempt);
-        if (attempt < Integer.MAX_VALUE) attempt++;
-        double r = random.nextDouble();
-        return Math.round(ceiling * (1.0 - jitter * r));
-      }
-    };
+  @Override
+  public int steadyStep() {
+    return capStep == Integer.MAX_VALUE ? 0 : capStep + 1;
   }
 
   @Override
   public String toString() {
     return "ExponentialBackoff{initial=" + initialMillis + "ms, multiplier=" + multiplier
-        + ", max=" + maxMillis + "ms, jitter=" + jitter + ", attemptBudget=" + attemptBudget + "}";
+        + ", max=" + maxMillis + "ms, jitter=" + jitter + ", slowAfter=" + slowAfterMillis
+        + "ms, slowDelay=" + slowMillis + "ms}";
   }
 
   public static final class Builder {
     private long initialMillis = 1_000;
     private double multiplier = 2.0;
-    private long maxMillis = 30_000;
+    private long maxMillis = 5_500;
     private double jitter = 0.8;
-    private int attemptBudget;
+    private long slowAfterMillis = 120_000;
+    private long slowMillis = 30_000;
 
     private Builder() {}
 
-    /** Ceiling of the first delay after a drop. Default 1 s. Must be positive. */
+    /** Ceiling of the first wait after a healthy connection drops. Default 1 s. Must be positive. */
     public Builder initialDelay(long delay, TimeUnit unit) {
       this.initialMillis = positiveMillis("initialDelay", delay, unit);
       return this;
     }
 
-    /** Growth factor per attempt. Default 2.0. Must be at least 1. */
+    /** Growth factor per step. Default 2.0. Must be at least 1. */
     public Builder multiplier(double multiplier) {
       if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
         throw new IllegalArgumentException("multiplier must be >= 1 and finite: " + multiplier);
@@ -124,12 +154,43 @@ public final class ExponentialBackoff implements BackoffPolicy {
     }
 
     /**
-     * Cap on the ceiling. Default 30 s. Must be positive. Also bounds server hints (HTTP {@code
-     * Retry-After}, a close reason's {@code retry-after}, an Error's {@code retry_after_ms}): a
-     * hint is a floor on the wait but imposes at most 10 times this, 5 minutes by default.
+     * Cap on the ceiling, and the average wait once it is reached. Default 5.5 s: clients that lost
+     * one server come back spread over 5.5 s (at most ~20 % of them in any second) and one client is
+     * back within ~2.75 s of the server's return, half the time. Must be positive. Together with
+     * {@link #slowDelay} it also bounds server hints: a hint is a floor on the wait but imposes at
+     * most 10 times the longer of the two, 5 minutes by default.
      */
     public Builder maxDelay(long delay, TimeUnit unit) {
       this.maxMillis = positiveMillis("maxDelay", delay, unit);
+      return this;
+    }
+
+    /**
+     * Fraction of each ceiling that is randomised, in [0, 1]. 0 disables jitter (not advised:
+     * clients reconnect in lock-step), 1 is "full jitter" (waits below the cap may be near zero).
+     * Default 0.8.
+     */
+    public Builder jitter(double jitter) {
+      if (!(jitter >= 0.0 && jitter <= 1.0)) {
+        throw new IllegalArgumentException("jitter must be in [0, 1]: " + jitter);
+      }
+      this.jitter = jitter;
+      return this;
+    }
+
+    /**
+     * How long an outage may last before the waits slow down to {@link #slowDelay}, to save
+     * battery. Default 2 minutes; 0 never slows down. Retrying never stops.
+     */
+    public Builder slowAfter(long after, TimeUnit unit) {
+      if (after < 0) throw new IllegalArgumentException("slowAfter must be >= 0: " + after + " " + unit);
+      this.slowAfterMillis = unit.toMillis(after);
+      return this;
+    }
+
+    /** The average wait once an outage has lasted {@link #slowAfter}. Default 30 s. Must be positive. */
+    public Builder slowDelay(long delay, TimeUnit unit) {
+      this.slowMillis = positiveMillis("slowDelay", delay, unit);
       return this;
     }
 
@@ -145,26 +206,16 @@ public final class ExponentialBackoff implements BackoffPolicy {
       return maxDelay(delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * Fraction of the ceiling that is randomised, in [0, 1]. 0 disables jitter (not advised: clients
-     * reconnect in lock-step), 1 is "full jitter" (waits may be near zero). Default 0.8.
-     */
-    public Builder jitter(double jitter) {
-      if (!(jitter >= 0.0 && jitter <= 1.0)) {
-        throw new IllegalArgumentException("jitter must be in [0, 1]: " + jitter);
-      }
-      this.jitter = jitter;
-      return this;
+    /** Convenience for {@link #slowAfter(long, TimeUnit)}; needs Android API 26. */
+    @RequiresApi26
+    public Builder slowAfter(java.time.Duration after) {
+      return slowAfter(after.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * After this many failed attempts in one outage, wait the (jittered) cap between attempts from
-     * then on. Retrying never stops. Default 0: no budget, delays grow to the cap on their own.
-     */
-    public Builder attemptBudget(int attempts) {
-      if (attempts < 0) throw new IllegalArgumentException("attemptBudget must be >= 0: " + attempts);
-      this.attemptBudget = attempts;
-      return this;
+    /** Convenience for {@link #slowDelay(long, TimeUnit)}; needs Android API 26. */
+    @RequiresApi26
+    public Builder slowDelay(java.time.Duration delay) {
+      return slowDelay(delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public ExponentialBackoff build() {

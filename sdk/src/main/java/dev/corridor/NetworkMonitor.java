@@ -2,8 +2,9 @@ package dev.corridor;
 
 /**
  * Tells the client when the device has a usable network. While it reports none the client is
- * {@link ConnectionState#OFFLINE} and makes no attempts; when the network returns it connects at
- * once, without waiting out the remaining backoff.
+ * {@link ConnectionState#OFFLINE} and makes no attempts; when the network returns, or changes, it
+ * connects at once, without waiting out the remaining backoff, and a long outage's slow cadence
+ * ends.
  *
  * <p>The JVM default, {@link #ALWAYS_AVAILABLE}, never reports a loss. {@code docs/android.md}
  * gives an adapter for Android's {@code ConnectivityManager}.
@@ -14,6 +15,13 @@ public interface NetworkMonitor {
     void onNetworkAvailable();
 
     void onNetworkLost();
+
+    /**
+     * The device moved to another usable network (Wi-Fi to cellular, say) without a moment
+     * offline. A socket bound to the old network is abandoned at once and an attempt made on the
+     * new one, skipping any backoff wait.
+     */
+    default void onNetworkChanged() {}
   }
 
   /** A monitor that always reports the network as available. */

@@ -22,6 +22,10 @@ public final class StateChange {
     NETWORK_LOST,
     /** The network monitor reported the network available. */
     NETWORK_AVAILABLE,
+    /** The network monitor reported a move to another network: the old link was abandoned. */
+    NETWORK_CHANGED,
+    /** {@link CorridorClient#retryNow()} was called. */
+    RETRY_REQUESTED,
     /** {@link CorridorClient#pause()} was called. */
     PAUSE_REQUESTED,
     /** {@link CorridorClient#resume()} was called. */

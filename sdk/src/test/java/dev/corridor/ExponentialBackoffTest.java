@@ -9,60 +9,70 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ExponentialBackoffTest {
+  /** Just below 1: takes (almost) the whole jitter off. */
+  private static final double ALMOST_ONE = Math.nextDown(1.0);
+
+  /** The waits of steps 0 .. count-1 of an outage that began just now, at a fixed random value. */
   private static List<Long> delays(BackoffPolicy policy, double random, int count) {
-    BackoffPolicy.Backoff backoff = policy.newBackoff(() -> random);
     List<Long> out = new ArrayList<>();
-    for (int i = 0; i < count; i++) out.add(backoff.nextDelayMillis());
+    for (int step = 0; step < count; step++) out.add(policy.delayMillis(step, 0, () -> random));
     return out;
   }
 
   @Test
-  void defaultCeilingsDoubleFromOneSecondToThirtySecondCap() {
-    assertThat(delays(ExponentialBackoff.DEFAULT, 0.0, 8))
-        .containsExactly(1000L, 2000L, 4000L, 8000L, 16000L, 30000L, 30000L, 30000L);
+  void defaultCeilingsDoubleFromOneSecondToTheCadenceAtFiveAndAHalf() {
+    // Random 0 gives each ceiling itself below the cap, and the low end of the spread at the cap.
+    assertThat(delays(ExponentialBackoff.DEFAULT, 0.0, 6))
+        .containsExactly(1000L, 2000L, 4000L, 3300L, 4950L, 4950L);
+    assertThat(ExponentialBackoff.DEFAULT.steadyStep()).isEqualTo(4);
   }
 
   @Test
-  void jitterAppliesToFirstAttemptAndAtCap() {
-    // Random 1.0 (just under, in practice) takes the whole jitter off: a fifth of each ceiling.
-    assertThat(delays(ExponentialBackoff.DEFAULT, 1.0, 7))
-        .containsExactly(200L, 400L, 800L, 1600L, 3200L, 6000L, 6000L);
-    assertThat(delays(ExponentialBackoff.DEFAULT, 0.5, 1)).containsExactly(600L);
-    assertThat(delays(ExponentialBackoff.DEFAULT, 0.5, 7).get(6)).isEqualTo(18000L);
+  void jitterAppliesToTheFirstStepAndSpreadsTheFirstWaitAtTheCapWidely() {
+    assertThat(delays(ExponentialBackoff.DEFAULT, ALMOST_ONE, 6))
+        .containsExactly(200L, 400L, 800L, 7700L, 6050L, 6050L);
+    assertThat(delays(ExponentialBackoff.DEFAULT, 0.5, 5))
+        .containsExactly(600L, 1200L, 2400L, 5500L, 5500L);
   }
 
   @Test
-  void equalJitterIsOneSettingAway() {
-    ExponentialBackoff equal = ExponentialBackoff.builder().jitter(0.5).build();
-    assertThat(delays(equal, 1.0, 7)).containsExactly(500L, 1000L, 2000L, 4000L, 8000L, 15000L, 15000L);
+  void afterTheSlowAfterTimeEveryWaitIsDrawnAroundTheSlowDelay() {
+    ExponentialBackoff d = ExponentialBackoff.DEFAULT;
+    long twoMinutes = TimeUnit.MINUTES.toMillis(2);
+    assertThat(d.delayMillis(4, twoMinutes - 1, () -> 0.5)).isEqualTo(5500);
+    assertThat(d.delayMillis(4, twoMinutes, () -> 0.5)).isEqualTo(30_000);
+    assertThat(d.delayMillis(0, twoMinutes, () -> 0.0)).isEqualTo(18_000);
+    assertThat(d.delayMillis(4, twoMinutes, () -> ALMOST_ONE)).isEqualTo(42_000);
+    ExponentialBackoff never = d.toBuilder().slowAfter(0, TimeUnit.SECONDS).build();
+    assertThat(never.delayMillis(4, TimeUnit.HOURS.toMillis(5), () -> 0.5)).isEqualTo(5500);
   }
 
   @Test
-  void fullJitterCanReachZeroAndNoJitterIsExact() {
+  void fullJitterCanReachZeroBelowTheCapAndNoJitterIsExact() {
     ExponentialBackoff full = ExponentialBackoff.builder().jitter(1.0).build();
-    assertThat(delays(full, 1.0, 2)).containsExactly(0L, 0L);
+    assertThat(delays(full, ALMOST_ONE, 2)).containsExactly(0L, 0L);
     ExponentialBackoff none = ExponentialBackoff.builder().jitter(0.0).build();
-    assertThat(delays(none, 0.9, 3)).containsExactly(1000L, 2000L, 4000L);
-  }
-
-  @Test
-  void attemptBudgetJumpsToTheCapAndKeepsRetrying() {
-    ExponentialBackoff budget = ExponentialBackoff.builder().attemptBudget(2).build();
-    assertThat(delays(budget, 0.0, 5)).containsExactly(1000L, 2000L, 30000L, 30000L, 30000L);
+    assertThat(delays(none, 0.9, 6)).containsExactly(1000L, 2000L, 4000L, 5500L, 5500L, 5500L);
   }
 
   @Test
   void customMultiplierAndCap() {
     ExponentialBackoff b = ExponentialBackoff.builder()
         .initialDelay(100, TimeUnit.MILLISECONDS).multiplier(1.6).maxDelay(300, TimeUnit.MILLISECONDS)
-        .build();
+        .jitter(0).build();
     assertThat(delays(b, 0.0, 4)).containsExactly(100L, 160L, 256L, 300L);
+    assertThat(b.steadyStep()).isEqualTo(4);
   }
 
   @Test
-  void eachOutageStartsFromTheInitialDelay() {
-    assertThat(delays(ExponentialBackoff.DEFAULT, 0.0, 3)).containsExactly(1000L, 2000L, 4000L);
-    assertThat(delays(ExponentialBackoff.DEFAULT, 0.0, 1)).containsExactly(1000L);
+  void aMultiplierOfOneNeverGrowsAndCountsNoSteps() {
+    ExponentialBackoff flat = ExponentialBackoff.builder().multiplier(1).jitter(0).build();
+    assertThat(delays(flat, 0.0, 3)).containsExactly(1000L, 1000L, 1000L);
+    assertThat(flat.steadyStep()).isEqualTo(0);
+    ExponentialBackoff atCap = ExponentialBackoff.builder().multiplier(1).jitter(0)
+        .initialDelay(2, TimeUnit.SECONDS).maxDelay(2, TimeUnit.SECONDS).build();
+    assertThat(delays(atCap, 0.0, 2)).containsExactly(2000L, 2000L);
+    assertThat(atCap.steadyStep()).isEqualTo(1);
   }
 
   @Test
@@ -76,7 +86,9 @@ class ExponentialBackoffTest {
     assertThatThrownBy(() -> ExponentialBackoff.builder()
         .initialDelay(10, TimeUnit.SECONDS).maxDelay(1, TimeUnit.SECONDS).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exceeds maxDelay");
-    assertThatThrownBy(() -> ExponentialBackoff.builder().attemptBudget(-1))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ExponentialBackoff.builder().slowAfter(-1, TimeUnit.SECONDS))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slowAfter");
+    assertThatThrownBy(() -> ExponentialBackoff.builder().slowDelay(0, TimeUnit.SECONDS))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slowDelay");
   }
 }

@@ -101,12 +101,14 @@ class LifecycleTest {
   @Test
   void networkReturningDuringABackoffWaitConnectsAtOnce() {
     h.startConnected();
+    h.advance(1000); // attempts start at least a second apart, however they are asked for
     h.network.lose();
     h.states.assertState(CONNECTED, OFFLINE);
     assertThat(h.server.transport.last().cancelled).isTrue();
     h.network.regain();
     h.states.assertState(OFFLINE, CONNECTING);
     h.states.assertState(CONNECTING, CONNECTED);
+    h.advance(1000);
     h.server.transport.last().serverClose(1011, "");
     assertThat(h.states.assertState(CONNECTED, WAITING_TO_RETRY).retryDelayMillis()).isEqualTo(1000);
     h.network.lose();
@@ -144,6 +146,7 @@ class LifecycleTest {
   @Test
   void resumeDuringTheCloseReconnectsWhenTheCloseCompletes() {
     h.startConnected();
+    h.advance(1000);
     h.client.pause();
     h.states.assertState(CONNECTED, CLOSING);
     h.client.resume();

@@ -43,8 +43,16 @@ class ThrowingApplicationCodeTest {
   @Test
   void aBackoffPolicyThatThrowsAfterAServerCloseIsReportedAndTheDefaultBackoffReconnects() {
     IllegalStateException bug = new IllegalStateException("backoff bug");
-    StateChange waiting = connectedThenClosedByServer(h.builder().backoff(random -> () -> {
-      throw bug;
+    StateChange waiting = connectedThenClosedByServer(h.builder().backoff(new BackoffPolicy() {
+      @Override
+      public long delayMillis(int step, long outageMillis, RandomSource random) {
+        throw bug;
+      }
+
+      @Override
+      public int steadyStep() {
+        return 3;
+      }
     }));
     assertThat(h.events.callbackFailures).containsExactly(bug);
     assertThat(waiting.retryDelayMillis()).as("ExponentialBackoff.DEFAULT's first delay at random 0")
@@ -56,12 +64,23 @@ class ThrowingApplicationCodeTest {
   }
 
   @Test
-  void aBackoffPolicyWhoseNewBackoffThrowsIsReportedAndTheDefaultBackoffReconnects() {
-    IllegalStateException bug = new IllegalStateException("newBackoff bug");
-    StateChange waiting = connectedThenClosedByServer(h.builder().backoff(random -> {
-      throw bug;
+  void aBackoffPolicyWhoseSteadyStepThrowsOrReturnsNegativeDelaysIsReportedAndReconnects() {
+    IllegalStateException bug = new IllegalStateException("steadyStep bug");
+    StateChange waiting = connectedThenClosedByServer(h.builder().backoff(new BackoffPolicy() {
+      @Override
+      public long delayMillis(int step, long outageMillis, RandomSource random) {
+        return -5;
+      }
+
+      @Override
+      public int steadyStep() {
+        throw bug;
+      }
     }));
-    assertThat(h.events.callbackFailures).containsExactly(bug);
+    assertThat(h.events.callbackFailures).hasSize(2);
+    assertThat(h.events.callbackFailures.get(0)).isSameAs(bug);
+    assertThat(h.events.callbackFailures.get(1)).hasMessageContaining("negative delay: -5");
+    assertThat(waiting.retryDelayMillis()).isEqualTo(1_000);
     h.advance(waiting.retryDelayMillis());
     h.states.assertState(WAITING_TO_RETRY, CONNECTING, RETRY_TIMER);
     h.states.assertState(CONNECTING, CONNECTED);

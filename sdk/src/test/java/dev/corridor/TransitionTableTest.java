@@ -133,6 +133,11 @@ class TransitionTableTest {
       h.server.autoAccept = false;
       h.network.regain();
     });
+    row(OFFLINE, WAITING_TO_RETRY, h -> {
+      h.start();
+      h.network.lose();
+      h.network.regain(); // the last attempt started less than a second ago
+    });
     row(OFFLINE, PAUSED, h -> {
       offline(h);
       h.client.pause();
@@ -144,7 +149,12 @@ class TransitionTableTest {
     row(PAUSED, CONNECTING, h -> {
       paused(h);
       h.server.autoAccept = false;
+      h.advance(1000);
       h.client.resume();
+    });
+    row(PAUSED, WAITING_TO_RETRY, h -> {
+      paused(h);
+      h.client.resume(); // the last attempt started less than a second ago
     });
     row(PAUSED, OFFLINE, h -> {
       paused(h);
@@ -163,9 +173,16 @@ class TransitionTableTest {
     row(CLOSING, PAUSED, TransitionTableTest::paused);
     row(CLOSING, CONNECTING, h -> {
       h.start();
+      h.advance(1000);
       h.client.pause();
       h.client.resume();
       h.server.autoAccept = false;
+      h.server.transport.last().listener.onClosed(1000, "");
+    });
+    row(CLOSING, WAITING_TO_RETRY, h -> {
+      h.start();
+      h.client.pause();
+      h.client.resume();
       h.server.transport.last().listener.onClosed(1000, "");
     });
     row(CLOSING, OFFLINE, h -> {

@@ -190,7 +190,7 @@ public class InboundPathBenchmark {
         new Guarded.Monitor(NetworkMonitor.ALWAYS_AVAILABLE, reporter),
         ExponentialBackoff.DEFAULT, ErrorPolicy.DEFAULT, () -> 0.5, clock, NEVER,
         TimeUnit.SECONDS.toNanos(25), TimeUnit.SECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(15),
-        TimeUnit.SECONDS.toNanos(5), TimeUnit.SECONDS.toNanos(30), 1 << 20, false,
+        TimeUnit.SECONDS.toNanos(5), 1 << 20, false,
         TimeUnit.SECONDS.toNanos(30), reporter);
     Transport transport = (TransportRequest request, TransportListener listener) -> {
       socket.listener = listener;

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Fallbacks: the clock falls back to {@link Clock#SYSTEM}; the random source to
  * {@link java.util.Random} (also for values outside [0, 1)); the backoff policy to
- * {@link ExponentialBackoff#DEFAULT} for the rest of that outage; the scheduler to Corridor's own
+ * {@link ExponentialBackoff#DEFAULT} for that wait; the scheduler to Corridor's own
  * timer; the network monitor to "available" (and {@code stop()} is called only after a
  * {@code start()}, once); an executor that refuses a task reports it and the caller decides.
  */
@@ -75,40 +75,44 @@ public final class Guarded {
     };
   }
 
+  /**
+   * The application's backoff policy with failures reported: a wait that throws or is negative
+   * becomes {@link ExponentialBackoff#DEFAULT}'s, and {@code steadyStep()} is read once, bounded by
+   * {@link #MAX_STEADY_STEP}.
+   */
   public static BackoffPolicy backoff(BackoffPolicy policy, Reporter reporter) {
-    // Corridor's own policy cannot throw (its random source is guarded); keeping it unwrapped lets
-    // the retry planner read its cap.
+    // Corridor's own policy cannot throw (its random source is guarded).
     if (policy instanceof ExponentialBackoff) return policy;
-    return random -> {
-      BackoffPolicy.Backoff backoff;
-      try {
-        backoff = policy.newBackoff(random);
-      } catch (Throwable t) {
-        reporter.callbackFailed(t);
-        return ExponentialBackoff.DEFAULT.newBackoff(random);
-      }
-      if (backoff == null) {
-        reporter.callbackFailed(new NullPointerException("BackoffPolicy.newBackoff returned null"));
-        return ExponentialBackoff.DEFAULT.newBackoff(random);
-      }
-      final BackoffPolicy.Backoff user = backoff;
-      return new BackoffPolicy.Backoff() {
-        private BackoffPolicy.Backoff fallback;
-
-        @Override
-        public long nextDelayMillis() {
-          if (fallback != null) return fallback.nextDelayMillis();
-          try {
-            return Math.max(0, user.nextDelayMillis());
-          } catch (Throwable t) {
-            reporter.callbackFailed(t);
-            fallback = ExponentialBackoff.DEFAULT.newBackoff(random);
-            return fallback.nextDelayMillis();
-          }
+    int steady;
+    try {
+      steady = policy.steadyStep();
+    } catch (Throwable t) {
+      reporter.callbackFailed(t);
+      steady = ExponentialBackoff.DEFAULT.steadyStep();
+    }
+    final int steadyStep = Math.max(0, Math.min(steady, MAX_STEADY_STEP));
+    return new BackoffPolicy() {
+      @Override
+      public long delayMillis(int step, long outageMillis, RandomSource random) {
+        try {
+          long delay = policy.delayMillis(step, outageMillis, random);
+          if (delay >= 0) return delay;
+          reporter.callbackFailed(new IllegalStateException("BackoffPolicy returned a negative delay: " + delay));
+        } catch (Throwable t) {
+          reporter.callbackFailed(t);
         }
-      };
+        return ExponentialBackoff.DEFAULT.delayMillis(step, outageMillis, random);
+      }
+
+      @Override
+      public int steadyStep() {
+        return steadyStep;
+      }
     };
   }
+
+  /** Steps an application's policy may ask the client to count: 64 payback periods at most. */
+  public static final int MAX_STEADY_STEP = 64;
 
   /** A scheduler that falls back to {@code fallback} for any task the application's refuses. */
   public static Scheduler scheduler(Scheduler scheduler, Scheduler fallback, Reporter reporter) {

@@ -37,6 +37,8 @@ public final class FakeServer {
   public final FakeTransport transport = new FakeTransport();
   /** Whether to accept the upgrade automatically. */
   public boolean autoAccept = true;
+  /** Refuses every new connection at once, as a server that is down does. */
+  public boolean refusing;
   /** Whether to answer Hello with Welcome automatically. */
   public boolean autoWelcome = true;
   /** Whether to answer Ping with Pong automatically. */
@@ -103,7 +105,11 @@ public final class FakeServer {
 
   public FakeServer() {
     transport.onOpen(socket -> {
-      if (autoAccept) accept(socket);
+      if (refusing) {
+        socket.failWithIo("Connection refused");
+      } else if (autoAccept) {
+        accept(socket);
+      }
     });
   }
 

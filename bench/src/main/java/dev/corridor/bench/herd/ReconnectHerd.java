@@ -57,14 +57,17 @@ public final class ReconnectHerd {
 
   /** A ±{@code spread} symmetric jitter around the exponential ceiling (the common textbook form). */
   public static BackoffPolicy symmetricJitter(double spread) {
-    return random -> new BackoffPolicy.Backoff() {
-      private final BackoffPolicy.Backoff ceilings =
-          ExponentialBackoff.builder().jitter(0).build().newBackoff(() -> 0);
+    ExponentialBackoff ceilings = ExponentialBackoff.builder().jitter(0).build();
+    return new BackoffPolicy() {
+      @Override
+      public long delayMillis(int step, long outageMillis, RandomSource random) {
+        long d = ceilings.delayMillis(step, outageMillis, () -> 0);
+        return (long) (d * (1 - spread + 2 * spread * random.nextDouble()));
+      }
 
       @Override
-      public long nextDelayMillis() {
-        long d = ceilings.nextDelayMillis();
-        return (long) (d * (1 - spread + 2 * spread * random.nextDouble()));
+      public int steadyStep() {
+        return ceilings.steadyStep();
       }
     };
   }
@@ -100,7 +103,7 @@ public final class ReconnectHerd {
           TokenProvider.NONE, direct, new Guarded.Monitor(NetworkMonitor.ALWAYS_AVAILABLE, reporter),
           policy, ErrorPolicy.DEFAULT, jitter, time, time, TimeUnit.SECONDS.toNanos(25),
           TimeUnit.SECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(15), TimeUnit.SECONDS.toNanos(5),
-          TimeUnit.SECONDS.toNanos(30), 1 << 20, false, TimeUnit.SECONDS.toNanos(30), reporter);
+          1 << 20, false, TimeUnit.SECONDS.toNanos(30), reporter);
       SerialContext context = new SerialContext(direct, error -> { throw new AssertionError(error); });
       ConnectionMachine[] self = new ConnectionMachine[1];
       ConnectionMachine machine = new ConnectionMachine(settings, context, server, events, change -> {

@@ -59,7 +59,6 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
   private final Heartbeat heartbeat;
   private final SerialTimer retryTimer;
   private final SerialTimer handshakeTimer;
-  private final SerialTimer stabilityTimer;
   private final SerialTimer closeTimer;
   /** Bounds how long a full RELIABLE queue may hold an established connection's reads. */
   private final SerialTimer holdTimer;
@@ -78,6 +77,10 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
   private @Nullable Link link;
   /** True from an attempt's start until its end (or its connection's end) has been reported. */
   private boolean linkActive;
+  /** True from the Welcome until the connection's healthy time has been handed to the planner. */
+  private boolean welcomedLink;
+  /** Clock nanos at which {@link #retryTimer} fires, while it is pending. */
+  private long retryAtNanos;
   private boolean networkAvailable = true;
   private boolean paused;
   private boolean closeRequested;
@@ -95,7 +98,6 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     this.heartbeat = new Heartbeat(settings.clock, settings.scheduler, context, this);
     this.retryTimer = new SerialTimer(settings.scheduler, context, () -> startAttempt(Cause.RETRY_TIMER));
     this.handshakeTimer = new SerialTimer(settings.scheduler, context, this::onHandshakeTimeout);
-    this.stabilityTimer = new SerialTimer(settings.scheduler, context, planner::stable);
     this.closeTimer = new SerialTimer(settings.scheduler, context, this::completeClose);
     this.holdTimer = new SerialTimer(settings.scheduler, context, this::onReadsHeldTooLong);
     readGate.setListener(holding -> context.execute(() -> readHoldChanged(holding)));
@@ -130,6 +132,11 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
         public void onNetworkLost() {
           context.execute(ConnectionMachine.this::networkLost);
         }
+
+        @Override
+        public void onNetworkChanged() {
+          context.execute(ConnectionMachine.this::networkChanged);
+        }
       });
       activate(Cause.CONNECT_REQUESTED);
     });
@@ -163,6 +170,18 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     });
   }
 
+  /**
+   * While waiting to retry: attempts now (at most one attempt start per
+   * {@link RetryPlanner#MIN_SPACING_NANOS}) and ends the slow cadence of a long outage.
+   */
+  public void retryNow() {
+    context.execute(() -> {
+      if (state != WAITING_TO_RETRY) return;
+      planner.outageRestarted();
+      attemptSoon(Cause.RETRY_REQUESTED);
+    });
+  }
+
   public void close() {
     context.execute(() -> {
       if (closeRequested || state.isTerminal()) return;
@@ -185,8 +204,32 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     } else if (!networkAvailable) {
       transition(OFFLINE, cause, null, -1);
     } else {
-      startAttempt(cause);
+      attemptSoon(cause);
     }
+  }
+
+  /**
+   * An attempt asked for at once (by the application or the network): starts it now, or, if the
+   * previous attempt started less than {@link RetryPlanner#MIN_SPACING_NANOS} ago, waits for that
+   * point, so that no caller can turn the client into a tight loop.
+   */
+  private void attemptSoon(Cause cause) {
+    long spacing = planner.spacingNanos();
+    if (spacing == 0) {
+      startAttempt(cause);
+      return;
+    }
+    if (state != WAITING_TO_RETRY) {
+      transition(WAITING_TO_RETRY, cause, null, Math.max(1, TimeUnit.NANOSECONDS.toMillis(spacing)));
+    } else if (retryTimer.isPending() && retryAtNanos - settings.clock.nanoTime() <= spacing) {
+      return; // the retry already due is sooner
+    }
+    scheduleRetry(spacing);
+  }
+
+  private void scheduleRetry(long delayNanos) {
+    retryAtNanos = settings.clock.nanoTime() + delayNanos;
+    retryTimer.start(delayNanos);
   }
 
   private void startAttempt(Cause cause) {
@@ -375,7 +418,7 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
         terminate(FAILED, cause, error);
       } else {
         transition(WAITING_TO_RETRY, cause, error, delay);
-        retryTimer.start(TimeUnit.MILLISECONDS.toNanos(delay));
+        scheduleRetry(TimeUnit.MILLISECONDS.toNanos(delay));
       }
     }
   }
@@ -394,11 +437,14 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
       }
     }
     generation++;
+    if (welcomedLink) {
+      welcomedLink = false;
+      planner.connectionEnded(heartbeat.lastInboundNanos());
+    }
     readGate.abandon();
     holdTimer.cancel();
     heartbeat.stop();
     handshakeTimer.cancel();
-    stabilityTimer.cancel();
     closeTimer.cancel();
     TransportSocket s = socket;
     socket = null;
@@ -432,14 +478,38 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     if (networkAvailable) return;
     networkAvailable = true;
     // Back online: try at once, skipping whatever backoff wait remained.
-    if (state == OFFLINE || state == WAITING_TO_RETRY) startAttempt(Cause.NETWORK_AVAILABLE);
+    planner.outageRestarted();
+    if (state == OFFLINE || state == WAITING_TO_RETRY) attemptSoon(Cause.NETWORK_AVAILABLE);
+  }
+
+  /**
+   * The device moved to another network (Wi-Fi to cellular, say): a socket on the old one is
+   * abandoned at once and an attempt made on the new one, skipping any backoff wait.
+   */
+  private void networkChanged() {
+    if (!networkAvailable) {
+      networkAvailable();
+      return;
+    }
+    planner.outageRestarted();
+    switch (state) {
+      case CONNECTING:
+      case CONNECTED:
+        linkFailed(CorridorException.network("the network changed", null), Cause.NETWORK_CHANGED);
+        if (state == WAITING_TO_RETRY) attemptSoon(Cause.NETWORK_CHANGED);
+        break;
+      case WAITING_TO_RETRY:
+        attemptSoon(Cause.NETWORK_CHANGED);
+        break;
+      default: // nothing to move: resting, closing or terminal
+        break;
+    }
   }
 
   // ---- Clean close (close() or pause() while connected) ----
 
   private void beginClose(Cause cause, String reason) {
     heartbeat.stop();
-    stabilityTimer.cancel();
     linkActive = false; // a requested close is not a lost connection
     transition(CLOSING, cause, null, -1);
     // The server's answer to the close comes behind whatever it sent before: a full RELIABLE queue
@@ -505,6 +575,7 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     events.attemptSucceeded(planner.attempt(), planner.attemptElapsedNanos());
     counters.connections++;
     planner.connected();
+    welcomedLink = true;
     transition(CONNECTED, Cause.WELCOME_RECEIVED, null, -1);
     readGate.establish(generation);
     if (readGate.isHolding()) holdTimer.start(settings.readHoldTimeoutNanos);
@@ -515,7 +586,6 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
       interval = Math.min(interval, hint);
     }
     heartbeat.start(interval, settings.pongTimeoutNanos);
-    stabilityTimer.start(settings.stabilityWindowNanos);
   }
 
   @Override

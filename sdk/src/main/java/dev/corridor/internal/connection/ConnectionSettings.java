@@ -25,7 +25,6 @@ public final class ConnectionSettings {
   public final long pongTimeoutNanos;
   public final long handshakeTimeoutNanos;
   public final long closeTimeoutNanos;
-  public final long stabilityWindowNanos;
   public final int maxInboundMessageBytes;
   /** Whether permessage-deflate was offered; if not, a server imposing it is refused. */
   public final boolean compression;
@@ -38,7 +37,7 @@ public final class ConnectionSettings {
       Executor tokenExecutor, Guarded.Monitor networkMonitor, BackoffPolicy backoffPolicy,
       ErrorPolicy errorPolicy, RandomSource random, Clock clock, Scheduler scheduler,
       long heartbeatIntervalNanos, long pongTimeoutNanos, long handshakeTimeoutNanos,
-      long closeTimeoutNanos, long stabilityWindowNanos, int maxInboundMessageBytes,
+      long closeTimeoutNanos, int maxInboundMessageBytes,
       boolean compression, long readHoldTimeoutNanos, Guarded.Reporter reporter) {
     this.compression = compression;
     this.readHoldTimeoutNanos = readHoldTimeoutNanos;
@@ -57,7 +56,6 @@ public final class ConnectionSettings {
     this.pongTimeoutNanos = pongTimeoutNanos;
     this.handshakeTimeoutNanos = handshakeTimeoutNanos;
     this.closeTimeoutNanos = closeTimeoutNanos;
-    this.stabilityWindowNanos = stabilityWindowNanos;
     this.maxInboundMessageBytes = maxInboundMessageBytes;
   }
 }

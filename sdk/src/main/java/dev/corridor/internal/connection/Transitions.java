@@ -27,14 +27,15 @@ public final class Transitions {
 
   static {
     // FAILED is reachable from every live state: an attempt or connection refused for good, or,
-    // from anywhere, a bug in Corridor (Cause.INTERNAL_ERROR).
+    // from anywhere, a bug in Corridor (Cause.INTERNAL_ERROR). A resting state goes to
+    // WAITING_TO_RETRY instead of CONNECTING when the last attempt started less than a second ago.
     allow(IDLE, CONNECTING, OFFLINE, PAUSED, CLOSED, FAILED);
     allow(CONNECTING, CONNECTED, WAITING_TO_RETRY, FAILED, OFFLINE, PAUSED, CLOSED);
     allow(CONNECTED, WAITING_TO_RETRY, FAILED, OFFLINE, CLOSING);
     allow(WAITING_TO_RETRY, CONNECTING, OFFLINE, PAUSED, CLOSED, FAILED);
-    allow(OFFLINE, CONNECTING, PAUSED, CLOSED, FAILED);
-    allow(PAUSED, CONNECTING, OFFLINE, CLOSED, FAILED);
-    allow(CLOSING, CLOSED, PAUSED, CONNECTING, OFFLINE, FAILED);
+    allow(OFFLINE, CONNECTING, WAITING_TO_RETRY, PAUSED, CLOSED, FAILED);
+    allow(PAUSED, CONNECTING, WAITING_TO_RETRY, OFFLINE, CLOSED, FAILED);
+    allow(CLOSING, CLOSED, PAUSED, CONNECTING, WAITING_TO_RETRY, OFFLINE, FAILED);
     allow(CLOSED);
     allow(FAILED);
   }

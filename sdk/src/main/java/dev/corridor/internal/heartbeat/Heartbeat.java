@@ -140,6 +140,11 @@ public final class Heartbeat {
     return smoothedRttNanos;
   }
 
+  /** Clock reading at the last inbound message of the current (or last) link, or at its start. */
+  public long lastInboundNanos() {
+    return lastInboundNanos;
+  }
+
   public long intervalNanos() {
     return intervalNanos;
   }
