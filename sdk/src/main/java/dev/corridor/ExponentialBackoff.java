@@ -10,22 +10,23 @@ import java.util.concurrent.TimeUnit;
  * <p>Step n (n = 0, 1, ...) has the ceiling {@code d = initial · multiplier^n}. Below the cap a
  * wait is drawn uniformly from {@code [d·(1 − jitter), d]}. At the cap ({@code maxDelay}) the
  * attempts settle into a cadence: the first wait at the cap is drawn from
- * {@code max·[1 − jitter/2, 1 + jitter/2]}, which gives every client its own phase, and later ones
- * from {@code max·[1 − jitter/8, 1 + jitter/8]}, which keeps it. Clients that lost the same server
+ * {@code max·[1 − ⅝·jitter, 1 + ⅝·jitter]} (one whole period, ½ to 1½ times the cap, at the default
+ * jitter), which gives every client its own phase, and later ones from
+ * {@code max·[1 − jitter/8, 1 + jitter/8]}, which keeps it. Clients that lost the same server
  * therefore come back spread evenly over one period, and a single client is back on average half a
  * period after the server returns: for any pacing, the peak reconnect rate times the median wait
  * after the return is at least ½, and an even spread reaches that bound (see
  * {@code docs/defaults.md}).
  *
- * <p>With the defaults (1 s, ×2, 5.5 s, jitter 0.8) the waits are drawn from [0.2, 1] s,
- * [0.4, 2] s, [0.8, 4] s, then [3.3, 7.7] s once and [4.95, 6.05] s from then on. Once an outage
+ * <p>With the defaults (1 s, ×2, 5.75 s, jitter 0.8) the waits are drawn from [0.2, 1] s,
+ * [0.4, 2] s, [0.8, 4] s, then [2.9, 8.6] s once and [5.2, 6.3] s from then on. Once an outage
  * has lasted {@code slowAfter} (2 minutes), every wait is drawn from
  * {@code slowDelay·[1 − jitter/2, 1 + jitter/2]} ([18, 42] s by default) to save battery, until the
  * network changes, {@link CorridorClient#retryNow()} is called (say, the app came to the
  * foreground) or a connection pays the steps back. Immutable; validated when built.
  */
 public final class ExponentialBackoff implements BackoffPolicy {
-  /** 1 s initial, ×2, 5.5 s cap, jitter 0.8, 30 s after 2 minutes. */
+  /** 1 s initial, ×2, 5.75 s cap, jitter 0.8, 30 s after 2 minutes. */
   public static final ExponentialBackoff DEFAULT = builder().build();
 
   private final long initialMillis;
@@ -112,7 +113,7 @@ public final class ExponentialBackoff implements BackoffPolicy {
       return Math.round(ceilingMillis(step) * (1.0 - jitter * r));
     }
     // At the cap: a wide first draw spreads the phase, narrow ones afterwards keep it.
-    double spread = step == capStep ? jitter : jitter / 4;
+    double spread = step == capStep ? jitter * 1.25 : jitter / 4;
     return Math.round(maxMillis * (1.0 + spread * (r - 0.5)));
   }
 
@@ -131,7 +132,7 @@ public final class ExponentialBackoff implements BackoffPolicy {
   public static final class Builder {
     private long initialMillis = 1_000;
     private double multiplier = 2.0;
-    private long maxMillis = 5_500;
+    private long maxMillis = 5_750;
     private double jitter = 0.8;
     private long slowAfterMillis = 120_000;
     private long slowMillis = 30_000;
@@ -154,9 +155,9 @@ public final class ExponentialBackoff implements BackoffPolicy {
     }
 
     /**
-     * Cap on the ceiling, and the average wait once it is reached. Default 5.5 s: clients that lost
-     * one server come back spread over 5.5 s (at most ~20 % of them in any second) and one client is
-     * back within ~2.75 s of the server's return, half the time. Must be positive. Together with
+     * Cap on the ceiling, and the average wait once it is reached. Default 5.75 s: clients that
+     * lost one server come back spread over 5.75 s (under 20 % of them in any second) and one client
+     * is back within ~2.9 s of the server's return, half the time. Must be positive. Together with
      * {@link #slowDelay} it also bounds server hints: a hint is a floor on the wait but imposes at
      * most 10 times the longer of the two, 5 minutes by default.
      */

@@ -20,31 +20,31 @@ class ExponentialBackoffTest {
   }
 
   @Test
-  void defaultCeilingsDoubleFromOneSecondToTheCadenceAtFiveAndAHalf() {
+  void defaultCeilingsDoubleFromOneSecondToTheCadenceAtTheCap() {
     // Random 0 gives each ceiling itself below the cap, and the low end of the spread at the cap.
     assertThat(delays(ExponentialBackoff.DEFAULT, 0.0, 6))
-        .containsExactly(1000L, 2000L, 4000L, 3300L, 4950L, 4950L);
+        .containsExactly(1000L, 2000L, 4000L, 2875L, 5175L, 5175L);
     assertThat(ExponentialBackoff.DEFAULT.steadyStep()).isEqualTo(4);
   }
 
   @Test
   void jitterAppliesToTheFirstStepAndSpreadsTheFirstWaitAtTheCapWidely() {
     assertThat(delays(ExponentialBackoff.DEFAULT, ALMOST_ONE, 6))
-        .containsExactly(200L, 400L, 800L, 7700L, 6050L, 6050L);
+        .containsExactly(200L, 400L, 800L, 8625L, 6325L, 6325L);
     assertThat(delays(ExponentialBackoff.DEFAULT, 0.5, 5))
-        .containsExactly(600L, 1200L, 2400L, 5500L, 5500L);
+        .containsExactly(600L, 1200L, 2400L, 5750L, 5750L);
   }
 
   @Test
   void afterTheSlowAfterTimeEveryWaitIsDrawnAroundTheSlowDelay() {
     ExponentialBackoff d = ExponentialBackoff.DEFAULT;
     long twoMinutes = TimeUnit.MINUTES.toMillis(2);
-    assertThat(d.delayMillis(4, twoMinutes - 1, () -> 0.5)).isEqualTo(5500);
+    assertThat(d.delayMillis(4, twoMinutes - 1, () -> 0.5)).isEqualTo(5750);
     assertThat(d.delayMillis(4, twoMinutes, () -> 0.5)).isEqualTo(30_000);
     assertThat(d.delayMillis(0, twoMinutes, () -> 0.0)).isEqualTo(18_000);
     assertThat(d.delayMillis(4, twoMinutes, () -> ALMOST_ONE)).isEqualTo(42_000);
     ExponentialBackoff never = d.toBuilder().slowAfter(0, TimeUnit.SECONDS).build();
-    assertThat(never.delayMillis(4, TimeUnit.HOURS.toMillis(5), () -> 0.5)).isEqualTo(5500);
+    assertThat(never.delayMillis(4, TimeUnit.HOURS.toMillis(5), () -> 0.5)).isEqualTo(5750);
   }
 
   @Test
@@ -52,7 +52,7 @@ class ExponentialBackoffTest {
     ExponentialBackoff full = ExponentialBackoff.builder().jitter(1.0).build();
     assertThat(delays(full, ALMOST_ONE, 2)).containsExactly(0L, 0L);
     ExponentialBackoff none = ExponentialBackoff.builder().jitter(0.0).build();
-    assertThat(delays(none, 0.9, 6)).containsExactly(1000L, 2000L, 4000L, 5500L, 5500L, 5500L);
+    assertThat(delays(none, 0.9, 6)).containsExactly(1000L, 2000L, 4000L, 5750L, 5750L, 5750L);
   }
 
   @Test
