@@ -1,11 +1,17 @@
 package dev.corridor;
 
+import dev.corridor.internal.DiscontinuityAccess;
+
 /**
  * A topic's stream could not continue from where the client left off: messages between the two
  * positions are lost to this client. The application should resynchronise (e.g. fetch a snapshot).
  * Delivered in order with the topic's messages, before the first message after the break.
  */
 public final class Discontinuity {
+  static {
+    DiscontinuityAccess.install(Discontinuity::new);
+  }
+
   /** Why the stream broke. */
   public enum Reason {
     /** The server no longer holds the history needed to replay. */

@@ -1,7 +1,13 @@
 package dev.corridor;
 
+import dev.corridor.internal.ResponseAccess;
+
 /** The server's answer to a request. Immutable; the payload array is the receiver's to keep. */
 public final class Response {
+  static {
+    ResponseAccess.install(Response::new);
+  }
+
   /** The server's verdict. */
   public enum Status {
     OK,

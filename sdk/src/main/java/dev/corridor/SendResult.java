@@ -1,9 +1,14 @@
 package dev.corridor;
 
+import dev.corridor.internal.SendResultAccess;
 import org.jspecify.annotations.Nullable;
 
 /** How a message sent with {@code CorridorClient.send} ended. Immutable. */
 public final class SendResult {
+  static {
+    SendResultAccess.install(SendResult::new);
+  }
+
   /** Every message ends with exactly one outcome. */
   public enum Outcome {
     /** The server acknowledged it (acknowledged delivery). */

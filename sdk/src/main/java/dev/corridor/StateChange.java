@@ -1,9 +1,14 @@
 package dev.corridor;
 
+import dev.corridor.internal.StateChangeAccess;
 import org.jspecify.annotations.Nullable;
 
 /** One transition of a client's {@link ConnectionState}. Immutable. */
 public final class StateChange {
+  static {
+    StateChangeAccess.install(StateChange::new);
+  }
+
   /** Why a transition happened. */
   public enum Cause {
     /** {@link CorridorClient#connect()} was called. */
