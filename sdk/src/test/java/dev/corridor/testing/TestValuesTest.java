@@ -3,6 +3,7 @@ package dev.corridor.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.corridor.ClientStats;
 import dev.corridor.ConnectionState;
 import dev.corridor.CorridorException;
 import dev.corridor.Discontinuity;
@@ -10,12 +11,32 @@ import dev.corridor.Message;
 import dev.corridor.Response;
 import dev.corridor.SendResult;
 import dev.corridor.StateChange;
+import dev.corridor.kotlin.CorridorEvent;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** An application builds in its tests, through TestValues, the values only the client constructs. */
 class TestValuesTest {
   private static final byte[] BYTES = "hello".getBytes(StandardCharsets.UTF_8);
+
+  @Test
+  void valueTypesHaveNoPublicOrProtectedConstructor() {
+    List<Class<?>> valueTypes = Arrays.asList(Message.class, Response.class, SendResult.class,
+        StateChange.class, Discontinuity.class, ClientStats.class, CorridorEvent.class);
+    for (Class<?> type : valueTypes) {
+      List<String> visible = Arrays.stream(type.getDeclaredConstructors())
+          .filter(c -> (c.getModifiers() & (Modifier.PUBLIC | Modifier.PROTECTED)) != 0)
+          .map(Constructor::toGenericString)
+          .collect(Collectors.toList());
+      assertThat(visible).as(type.getSimpleName()).isEmpty();
+      assertThat(Modifier.isFinal(type.getModifiers())).as(type.getSimpleName() + " is final").isTrue();
+    }
+  }
 
   @Test
   void messageKeepsEveryFieldAndCopiesThePayload() {
