@@ -1,11 +1,19 @@
 package dev.corridor;
 
+import dev.corridor.internal.DiscontinuityAccess;
+
 /**
  * A topic's stream could not continue from where the client left off: messages between the two
  * positions are lost to this client. The application should resynchronise (e.g. fetch a snapshot).
  * Delivered in order with the topic's messages, before the first message after the break.
+ * Immutable. Built by the client; tests build one with
+ * {@link dev.corridor.testing.TestValues#discontinuity TestValues.discontinuity}.
  */
 public final class Discontinuity {
+  static {
+    DiscontinuityAccess.install(Discontinuity::new);
+  }
+
   /** Why the stream broke. */
   public enum Reason {
     /** The server no longer holds the history needed to replay. */
@@ -27,7 +35,7 @@ public final class Discontinuity {
   private final long epoch;
   private final long nextSequence;
 
-  public Discontinuity(String topic, Reason reason, long fromEpoch, long fromSequence, long epoch,
+  private Discontinuity(String topic, Reason reason, long fromEpoch, long fromSequence, long epoch,
       long nextSequence) {
     this.topic = topic;
     this.reason = reason;

@@ -1,7 +1,5 @@
 package dev.corridor;
 
-import static java.util.Objects.requireNonNull;
-
 import dev.corridor.internal.MessageAccess;
 import java.nio.ByteBuffer;
 import org.jspecify.annotations.Nullable;
@@ -12,6 +10,9 @@ import org.jspecify.annotations.Nullable;
  * <p>The payload stays where it arrived, in the received frame, and is copied only when asked
  * for: {@link #payload()} makes (once) an array that is the receiver's to keep, while
  * {@link #payloadSize()} and {@link #payloadBuffer()} read it in place.
+ *
+ * <p>Built by the client; tests build one with
+ * {@link dev.corridor.testing.TestValues#message TestValues.message}.
  */
 public final class Message {
   static {
@@ -28,19 +29,8 @@ public final class Message {
   private final byte[] source;
   private final int offset;
   private final int length;
-  /** The array {@link #payload()} returns, once made; the source itself when it is exactly the payload. */
+  /** The array {@link #payload()} returns, once made. */
   private volatile byte @Nullable [] array;
-
-  /**
-   * A message around {@code payload}, which is not copied: {@link #payload()} returns this very
-   * array (for tests and for applications that build messages themselves).
-   */
-  public Message(String topic, long epoch, long sequence, String key, byte[] payload,
-      long timestampMillis, boolean replay) {
-    this(requireNonNull(topic, "topic"), requireNonNull(key, "key"), epoch, sequence, timestampMillis,
-        replay, requireNonNull(payload, "payload"), 0, payload.length);
-    this.array = payload;
-  }
 
   private Message(String topic, String key, long epoch, long sequence, long timestampMillis,
       boolean replay, byte[] source, int offset, int length) {

@@ -1,7 +1,17 @@
 package dev.corridor;
 
-/** The server's answer to a request. Immutable; the payload array is the receiver's to keep. */
+import dev.corridor.internal.ResponseAccess;
+
+/**
+ * The server's answer to a request. Immutable; the payload array is the receiver's to keep. Built
+ * by the client; tests build one with
+ * {@link dev.corridor.testing.TestValues#response TestValues.response}.
+ */
 public final class Response {
+  static {
+    ResponseAccess.install(Response::new);
+  }
+
   /** The server's verdict. */
   public enum Status {
     OK,
@@ -16,7 +26,7 @@ public final class Response {
   private final byte[] payload;
   private final String message;
 
-  public Response(Status status, byte[] payload, String message) {
+  private Response(Status status, byte[] payload, String message) {
     this.status = status;
     this.payload = payload;
     this.message = message;

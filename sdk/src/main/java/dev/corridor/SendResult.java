@@ -1,9 +1,17 @@
 package dev.corridor;
 
+import dev.corridor.internal.SendResultAccess;
 import org.jspecify.annotations.Nullable;
 
-/** How a message sent with {@code CorridorClient.send} ended. Immutable. */
+/**
+ * How a message sent with {@code CorridorClient.send} ended. Immutable. Built by the client; tests
+ * build one with {@link dev.corridor.testing.TestValues#sendResult TestValues.sendResult}.
+ */
 public final class SendResult {
+  static {
+    SendResultAccess.install(SendResult::new);
+  }
+
   /** Every message ends with exactly one outcome. */
   public enum Outcome {
     /** The server acknowledged it (acknowledged delivery). */
@@ -35,7 +43,7 @@ public final class SendResult {
   private final @Nullable String errorCode;
   private final @Nullable String errorMessage;
 
-  public SendResult(Outcome outcome, long sequence, @Nullable String errorCode, @Nullable String errorMessage) {
+  private SendResult(Outcome outcome, long sequence, @Nullable String errorCode, @Nullable String errorMessage) {
     this.outcome = outcome;
     this.sequence = sequence;
     this.errorCode = errorCode;

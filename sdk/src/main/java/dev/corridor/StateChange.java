@@ -1,9 +1,17 @@
 package dev.corridor;
 
+import dev.corridor.internal.StateChangeAccess;
 import org.jspecify.annotations.Nullable;
 
-/** One transition of a client's {@link ConnectionState}. Immutable. */
+/**
+ * One transition of a client's {@link ConnectionState}. Immutable. Built by the client; tests build
+ * one with {@link dev.corridor.testing.TestValues#stateChange TestValues.stateChange}.
+ */
 public final class StateChange {
+  static {
+    StateChangeAccess.install(StateChange::new);
+  }
+
   /** Why a transition happened. */
   public enum Cause {
     /** {@link CorridorClient#connect()} was called. */
@@ -49,7 +57,7 @@ public final class StateChange {
   private final @Nullable CorridorException error;
   private final long retryDelayMillis;
 
-  public StateChange(
+  private StateChange(
       ConnectionState previous,
       ConnectionState current,
       Cause cause,

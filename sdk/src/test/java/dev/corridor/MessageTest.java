@@ -34,16 +34,6 @@ class MessageTest {
   }
 
   @Test
-  void publicConstructorHandsBackTheVeryArrayItWasGiven() {
-    byte[] payload = BYTES.clone();
-    Message m = new Message("AAPL", 1, 7, "", payload, 1_000L, false);
-
-    assertThat(m.payload()).isSameAs(payload);
-    assertThat(m.payloadSize()).isEqualTo(payload.length);
-    assertThat(bytesOf(m.payloadBuffer())).isEqualTo(payload);
-  }
-
-  @Test
   void payloadIsCopiedOnceAndOnlyWhenAsked() {
     Message m = received(ByteString.copyFrom(BYTES));
 
@@ -115,24 +105,6 @@ class MessageTest {
     assertThat(m.timestampMillis()).isEqualTo(1_700_000_000_123L);
     assertThat(m.isReplay()).isTrue();
     assertThat(m.toString()).contains("key=EURUSD").contains("replay");
-  }
-
-  @Test
-  void publicConstructorKeepsEveryFieldAndRefusesNulls() {
-    Message m = new Message("t", 2, 9, "k", BYTES.clone(), 5L, false);
-
-    assertThat(m.topic()).isEqualTo("t");
-    assertThat(m.epoch()).isEqualTo(2);
-    assertThat(m.sequence()).isEqualTo(9);
-    assertThat(m.key()).isEqualTo("k");
-    assertThat(m.timestampMillis()).isEqualTo(5L);
-    assertThat(m.isReplay()).isFalse();
-    assertThatThrownBy(() -> new Message(null, 1, 1, "", BYTES, 0, false))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("topic");
-    assertThatThrownBy(() -> new Message("t", 1, 1, null, BYTES, 0, false))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("key");
-    assertThatThrownBy(() -> new Message("t", 1, 1, "", null, 0, false))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("payload");
   }
 
   /** Every byte of {@code buffer} from its start, without moving it. */

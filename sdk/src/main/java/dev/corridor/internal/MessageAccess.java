@@ -41,13 +41,9 @@ public final class MessageAccess {
   private static Factory factory() {
     Factory f = factory;
     if (f == null) {
-      try {
-        Class.forName(Message.class.getName(), true, Message.class.getClassLoader());
-      } catch (ClassNotFoundException e) {
-        throw new AssertionError(e);
-      }
+      ValueAccess.initialize(Message.class);
       f = factory;
-      if (f == null) throw new IllegalStateException("Message did not install its factory");
+      if (f == null) throw ValueAccess.notInstalled(Message.class);
     }
     return f;
   }

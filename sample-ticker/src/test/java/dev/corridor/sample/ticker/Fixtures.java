@@ -6,6 +6,7 @@ import dev.corridor.SendResult;
 import dev.corridor.StateChange;
 import dev.corridor.sample.proto.PriceAlert;
 import dev.corridor.sample.proto.Quote;
+import dev.corridor.testing.TestValues;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -30,11 +31,11 @@ final class Fixtures {
   }
 
   static StateChange change(ConnectionState from, ConnectionState to, StateChange.Cause cause, long retry) {
-    return new StateChange(from, to, cause, null, retry);
+    return TestValues.stateChange(from, to, cause, null, retry);
   }
 
   static SendResult result(SendResult.Outcome outcome) {
-    return new SendResult(outcome, 0, null, null);
+    return TestValues.sendResult(outcome, 0, null, null);
   }
 
   /**
@@ -53,7 +54,7 @@ final class Fixtures {
     model.onQuote(quote("MSFT", "405.50", "410.00", "405.45", "405.55", 4), false);
     model.onQuote(quote("NOK", "4.1234", "4.05", "4.12", "4.13", 4), false);
     for (long seq = 1; seq <= 42; seq++) model.onTrade("AAPL", 1, seq, seq > 39);
-    model.onDiscontinuity(new Discontinuity("trades.MSFT", Discontinuity.Reason.HISTORY_TRIMMED, 1, 0, 1, 7));
+    model.onDiscontinuity(TestValues.discontinuity("trades.MSFT", Discontinuity.Reason.HISTORY_TRIMMED, 1, 0, 1, 7));
     model.focus("MSFT");
 
     int a1 = model.alertSent("a1", "AAPL", PriceAlert.Direction.ABOVE, m("190"));
@@ -63,7 +64,7 @@ final class Fixtures {
     model.alertEnded("nok-1", nok, result(SendResult.Outcome.ACKNOWLEDGED));
     model.onAlertTriggered("nok-1", "NOK", m("4.1234"), false);
     int b = model.alertSent("b7", "TSLA", PriceAlert.Direction.ABOVE, m("300"));
-    model.alertEnded("b7", b, new SendResult(SendResult.Outcome.REJECTED, 4, "UNKNOWN_SYMBOL", "no such symbol"));
+    model.alertEnded("b7", b, TestValues.sendResult(SendResult.Outcome.REJECTED, 4, "UNKNOWN_SYMBOL", "no such symbol"));
 
     Map<SendResult.Outcome, Long> outcomes = Map.of(SendResult.Outcome.ACKNOWLEDGED, 2L,
         SendResult.Outcome.SUPERSEDED, 1L, SendResult.Outcome.EXPIRED, 2L);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.corridor.ConnectionState;
 import dev.corridor.StateChange;
 import dev.corridor.sample.ChaosControl;
+import dev.corridor.testing.TestValues;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -58,7 +59,7 @@ class RendererTest {
 
   @Test
   void statusShowsRetryCountdownNetworkErrorsAndBrokenChecks() {
-    model.onStateChange(new StateChange(ConnectionState.CONNECTED, ConnectionState.WAITING_TO_RETRY,
+    model.onStateChange(TestValues.stateChange(ConnectionState.CONNECTED, ConnectionState.WAITING_TO_RETRY,
         StateChange.Cause.CONNECTION_LOST, new dev.corridor.CorridorException(
             dev.corridor.CorridorException.Kind.NETWORK, "link reset"), 2500));
     clock.addAndGet(1300);

@@ -15,6 +15,7 @@ import dev.corridor.sample.proto.AlertTriggered;
 import dev.corridor.sample.proto.PriceAlert;
 import dev.corridor.sample.proto.Quote;
 import dev.corridor.sample.proto.Snapshot;
+import dev.corridor.testing.TestValues;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -35,7 +36,7 @@ class TickerClientTest {
   }
 
   private static Message message(String topic, long epoch, long sequence, byte[] payload, boolean replay) {
-    return new Message(topic, epoch, sequence, "", payload, 0, replay);
+    return TestValues.message(topic, epoch, sequence, "", payload, 0, replay);
   }
 
   private TickerModel.Row row(String symbol) {
@@ -88,7 +89,7 @@ class TickerClientTest {
   void aTradesDiscontinuityResetsTheCheckAndResynchronisesFromASnapshot() {
     ticker.addSymbol("AAPL");
     ticker.onTradeMessage(message("trades.AAPL", 1, 10, new byte[0], false));
-    ticker.onTradeDiscontinuity(new Discontinuity("trades.AAPL", Discontinuity.Reason.HISTORY_TRIMMED, 1, 10, 1, 50));
+    ticker.onTradeDiscontinuity(TestValues.discontinuity("trades.AAPL", Discontinuity.Reason.HISTORY_TRIMMED, 1, 10, 1, 50));
     ticker.onTradeMessage(message("trades.AAPL", 1, 50, new byte[0], false));
 
     assertThat(model.summary().discontinuities()).isEqualTo(1);
@@ -96,11 +97,11 @@ class TickerClientTest {
 
     byte[] snapshot = Snapshot.newBuilder()
         .addQuotes(quote("AAPL", "191", "188", "190.9", "191.1", 5)).build().toByteArray();
-    ticker.onSnapshotResponse(new Response(Response.Status.OK, snapshot, ""), null);
+    ticker.onSnapshotResponse(TestValues.response(Response.Status.OK, snapshot, ""), null);
     assertThat(row("AAPL").lastMicros()).isEqualTo(m("191"));
     assertThat(model.view().lastEvent()).isEqualTo("resynchronised AAPL from a snapshot");
 
-    ticker.onSnapshotResponse(new Response(Response.Status.UNAVAILABLE, new byte[0], "busy"), null);
+    ticker.onSnapshotResponse(TestValues.response(Response.Status.UNAVAILABLE, new byte[0], "busy"), null);
     assertThat(model.view().lastEvent()).isEqualTo("snapshot failed: UNAVAILABLE busy");
     ticker.onSnapshotResponse(null, new RequestException(RequestException.Kind.TIMEOUT, "timed out"));
     assertThat(model.view().lastEvent()).startsWith("snapshot failed: ");

@@ -11,6 +11,7 @@ import dev.corridor.SendResult;
 import dev.corridor.StateChange;
 import dev.corridor.sample.proto.PriceAlert;
 import dev.corridor.sample.proto.Snapshot;
+import dev.corridor.testing.TestValues;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ class TickerModelTest {
   }
 
   private static Discontinuity discontinuity(String topic) {
-    return new Discontinuity(topic, Discontinuity.Reason.HISTORY_TRIMMED, 1, 6, 1, 20);
+    return TestValues.discontinuity(topic, Discontinuity.Reason.HISTORY_TRIMMED, 1, 6, 1, 20);
   }
 
   // ---------------------------------------------------------------- trades check
@@ -88,7 +89,7 @@ class TickerModelTest {
   void aDiscontinuityAlsoAllowsAStartOverInANewEpoch() {
     model.addSymbol("AAPL");
     model.onTrade("AAPL", 1, 50, false);
-    model.onDiscontinuity(new Discontinuity("trades.AAPL", Discontinuity.Reason.EPOCH_CHANGED, 1, 50, 2, 1));
+    model.onDiscontinuity(TestValues.discontinuity("trades.AAPL", Discontinuity.Reason.EPOCH_CHANGED, 1, 50, 2, 1));
     model.onTrade("AAPL", 2, 1, false);
     model.onTrade("AAPL", 2, 2, false);
 
@@ -255,7 +256,7 @@ class TickerModelTest {
     int o = model.alertSent("o", "A", PriceAlert.Direction.BELOW, m("1"));
     int c = model.alertSent("c", "A", PriceAlert.Direction.BELOW, m("1"));
     model.alertEnded("e", e, result(SendResult.Outcome.EXPIRED));
-    model.alertEnded("r", r, new SendResult(SendResult.Outcome.REJECTED, 3, "BAD_SYMBOL", "no"));
+    model.alertEnded("r", r, TestValues.sendResult(SendResult.Outcome.REJECTED, 3, "BAD_SYMBOL", "no"));
     model.alertEnded("o", o, result(SendResult.Outcome.OVERFLOW));
     model.alertEnded("c", c, result(SendResult.Outcome.CLOSED));
 

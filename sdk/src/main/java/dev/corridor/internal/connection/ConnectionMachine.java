@@ -19,6 +19,7 @@ import dev.corridor.StateChange;
 import dev.corridor.StateChange.Cause;
 import dev.corridor.TokenProvider;
 import dev.corridor.internal.Guarded;
+import dev.corridor.internal.StateChangeAccess;
 import dev.corridor.internal.heartbeat.Heartbeat;
 import dev.corridor.internal.time.SerialContext;
 import dev.corridor.internal.time.SerialTimer;
@@ -555,7 +556,7 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
       throw new IllegalStateException("illegal transition " + previous + " -> " + next + " on " + cause);
     }
     state = next;
-    StateChange change = new StateChange(previous, next, cause, error, delayMillis);
+    StateChange change = StateChangeAccess.create(previous, next, cause, error, delayMillis);
     events.stateChanged(change);
     observer.stateChanged(change);
   }
@@ -666,7 +667,7 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
       socket = null;
       if (s != null) s.cancel();
       try {
-        observer.stateChanged(new StateChange(previous, FAILED, Cause.INTERNAL_ERROR, error, -1));
+        observer.stateChanged(StateChangeAccess.create(previous, FAILED, Cause.INTERNAL_ERROR, error, -1));
       } catch (Throwable ignored) {
         // nothing more can be done
       }

@@ -8,6 +8,7 @@ import dev.corridor.SendResult;
 import dev.corridor.SendResult.Outcome;
 import dev.corridor.Scheduler;
 import dev.corridor.internal.ResultFuture;
+import dev.corridor.internal.SendResultAccess;
 import dev.corridor.internal.codec.EnvelopeCodec;
 import dev.corridor.internal.connection.Counters;
 import dev.corridor.internal.connection.Link;
@@ -270,7 +271,7 @@ public final class Publisher implements Outbox.Listener {
     @SuppressWarnings("unchecked")
     ResultFuture<SendResult> future = (ResultFuture<SendResult>) entry.handle;
     completions.add(future);
-    completions.add(new SendResult(outcome, entry.sequence(), errorCode, errorMessage));
+    completions.add(SendResultAccess.create(outcome, entry.sequence(), errorCode, errorMessage));
     if (completions.size() == 2) context.execute(this::flushCompletions);
   }
 

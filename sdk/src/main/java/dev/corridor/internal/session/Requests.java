@@ -6,6 +6,7 @@ import dev.corridor.RequestException;
 import dev.corridor.RequestOptions;
 import dev.corridor.Response;
 import dev.corridor.Scheduler;
+import dev.corridor.internal.ResponseAccess;
 import dev.corridor.internal.ResultFuture;
 import dev.corridor.internal.codec.EnvelopeCodec;
 import dev.corridor.internal.connection.Link;
@@ -117,7 +118,7 @@ public final class Requests {
   void onResponse(dev.corridor.proto.v1.Response r) {
     Pending p = pending.remove(r.getRequestId());
     if (p == null) return; // timed out already, or not ours
-    Response response = new Response(status(r.getStatus()), r.getPayload().toByteArray(), r.getMessage());
+    Response response = ResponseAccess.create(status(r.getStatus()), r.getPayload().toByteArray(), r.getMessage());
     callbacks.execute(() -> p.future.succeed(response));
   }
 

@@ -7,6 +7,7 @@ import dev.corridor.MessageListener;
 import dev.corridor.Scheduler;
 import dev.corridor.SubscribeOptions;
 import dev.corridor.Subscription;
+import dev.corridor.internal.DiscontinuityAccess;
 import dev.corridor.internal.Guarded;
 import dev.corridor.internal.MessageAccess;
 import dev.corridor.Message;
@@ -313,7 +314,7 @@ public final class Subscriptions {
   private void discontinuity(InboundStream s, Discontinuity.Reason reason, long epoch, long nextSequence) {
     counters.discontinuities++;
     if (s.replayTimer != null) s.replayTimer.cancel();
-    s.discontinuity(new Discontinuity(s.topic, reason, s.epoch(), s.lastSequence(), epoch, nextSequence));
+    s.discontinuity(DiscontinuityAccess.create(s.topic, reason, s.epoch(), s.lastSequence(), epoch, nextSequence));
   }
 
   private void requestReplay(InboundStream s, long expected, long received) {
@@ -331,7 +332,7 @@ public final class Subscriptions {
         // The server neither replayed nor said it cannot: accept the stream from the next delivery.
         counters.discontinuities++;
         s.awaitingReplay = false;
-        s.discontinuity(new Discontinuity(s.topic, Discontinuity.Reason.GAP_NOT_FILLED, s.epoch(),
+        s.discontinuity(DiscontinuityAccess.create(s.topic, Discontinuity.Reason.GAP_NOT_FILLED, s.epoch(),
             s.lastSequence(), s.epoch(), 0));
         s.positioned = false;
       });

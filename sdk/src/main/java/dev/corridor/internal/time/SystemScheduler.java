@@ -53,7 +53,9 @@ public final class SystemScheduler {
           th.setDaemon(true);
           thread = th;
           th.start();
-        } else if (queue.peek() == t) {
+        } else if (queue.peek() == t || (clock != Clock.SYSTEM && otherClockTasks == 1)) {
+          // A new earliest deadline, or the first task that needs the thread to recheck the clocks
+          // (it may be sleeping until a far system-clock deadline).
           lock.notifyAll();
         }
       }

@@ -73,6 +73,27 @@ class SharedTimerThreadTest {
   }
 
   @Test
+  void aDeepSleepTaskBehindAnEarlierSystemClockTaskStillRunsSoonAfterTheDeviceWakes() throws Exception {
+    // Another client's timer (e.g. a heartbeat a minute away) is the earliest deadline, and the
+    // thread sleeps until then: the first task on another clock must make it recheck the clocks.
+    Scheduler.Cancellable heartbeat =
+        SystemScheduler.INSTANCE.schedule(() -> {}, 1, java.util.concurrent.TimeUnit.MINUTES);
+    Thread.sleep(100); // the timer thread is asleep until the heartbeat's deadline
+    DeepSleepClock clock = new DeepSleepClock();
+    CountDownLatch ran = new CountDownLatch(1);
+    Scheduler.Cancellable task = SystemScheduler.forClock(clock).schedule(ran::countDown, 1, HOURS);
+
+    clock.sleep(61, java.util.concurrent.TimeUnit.MINUTES);
+
+    try {
+      assertThat(ran.await(10, SECONDS)).as("the one-hour task ran within 10 s of waking").isTrue();
+    } finally {
+      task.cancel();
+      heartbeat.cancel();
+    }
+  }
+
+  @Test
   void tasksOnTheSystemClockRunInDeadlineOrder() throws Exception {
     Scheduler timer = SystemScheduler.forClock(Clock.SYSTEM);
     List<Long> order = Collections.synchronizedList(new ArrayList<>());
