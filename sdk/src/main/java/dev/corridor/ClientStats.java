@@ -19,11 +19,16 @@ public final class ClientStats {
   private final long gapsDetected;
   private final long messagesReplayed;
   private final long discontinuities;
+  private final long oldestUnacknowledgedAgeMillis;
+  private final long lastInboundAgeMillis;
 
   ClientStats(ConnectionState state, long attempts, long connections, long messagesIn,
       long messagesOut, long bytesIn, long bytesOut, long protocolErrors, long lastRttNanos,
       long smoothedRttNanos, int outboxMessages, long outboxBytes, long[] sendOutcomes,
-      long duplicatesDropped, long gapsDetected, long messagesReplayed, long discontinuities) {
+      long duplicatesDropped, long gapsDetected, long messagesReplayed, long discontinuities,
+      long oldestUnacknowledgedAgeMillis, long lastInboundAgeMillis) {
+    this.oldestUnacknowledgedAgeMillis = oldestUnacknowledgedAgeMillis;
+    this.lastInboundAgeMillis = lastInboundAgeMillis;
     this.outboxMessages = outboxMessages;
     this.outboxBytes = outboxBytes;
     this.sendOutcomes = sendOutcomes;
@@ -128,6 +133,19 @@ public final class ClientStats {
     return discontinuities;
   }
 
+  /**
+   * Age in ms of the oldest message accepted by {@code send} and not yet acknowledged (best effort:
+   * not yet written), 0 when none waits. See {@link ConnectionHealth}.
+   */
+  public long oldestUnacknowledgedAgeMillis() {
+    return oldestUnacknowledgedAgeMillis;
+  }
+
+  /** Ms since the last message from the server, on any connection; -1 before the first. */
+  public long lastInboundAgeMillis() {
+    return lastInboundAgeMillis;
+  }
+
   @Override
   public String toString() {
     return "ClientStats{state=" + state + ", attempts=" + attempts + ", connections=" + connections
@@ -135,6 +153,7 @@ public final class ClientStats {
         + "B, protocolErrors=" + protocolErrors + ", rtt=" + lastRttNanos / 1000 + "us, srtt="
         + smoothedRttNanos / 1000 + "us, outbox=" + outboxMessages + "/" + outboxBytes + "B, duplicates="
         + duplicatesDropped + ", gaps=" + gapsDetected + ", replayed=" + messagesReplayed
-        + ", discontinuities=" + discontinuities + "}";
+        + ", discontinuities=" + discontinuities + ", oldestUnacknowledgedAge="
+        + oldestUnacknowledgedAgeMillis + "ms, lastInboundAge=" + lastInboundAgeMillis + "ms}";
   }
 }

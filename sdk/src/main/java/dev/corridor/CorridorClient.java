@@ -1,5 +1,6 @@
 package dev.corridor;
 
+import dev.corridor.internal.ConnectionHealthAccess;
 import dev.corridor.internal.DefaultExecutors;
 import dev.corridor.internal.EventFanout;
 import dev.corridor.internal.Guarded;
@@ -8,6 +9,7 @@ import dev.corridor.internal.codec.EnvelopeCodec;
 import dev.corridor.internal.connection.ConnectionMachine;
 import dev.corridor.internal.connection.ConnectionSettings;
 import dev.corridor.internal.connection.Counters;
+import dev.corridor.internal.connection.HealthWatch;
 import dev.corridor.internal.connection.ReadGate;
 import dev.corridor.internal.session.Publisher;
 import dev.corridor.internal.session.Requests;
@@ -64,6 +66,7 @@ public final class CorridorClient {
   private final Guarded.Reporter reporter;
   private final Counters counters = new Counters();
   private final ConnectionMachine machine;
+  private final HealthWatch health;
   private final Session session;
   private final Publisher publisher;
   private final Subscriptions subscriptions;
@@ -95,10 +98,14 @@ public final class CorridorClient {
         config.closeTimeoutNanos, config.maxInboundMessageBytes,
         config.compression, config.readHoldTimeoutNanos, reporter);
     ReadGate gate = new ReadGate(ReadGate.backlogLimit(config.maxInboundMessageBytes));
-    this.machine = new ConnectionMachine(settings, context, transport, events, this::dispatch, counters, gate);
+    this.health = new HealthWatch(clock, scheduler, context, config.unackedThresholdNanos,
+        config.silenceThresholdNanos, (delayed, silent, oldestAge, inboundAge) ->
+        dispatchHealth(ConnectionHealthAccess.create(delayed, silent, oldestAge, inboundAge)));
+    this.machine = new ConnectionMachine(settings, context, transport, events, this::dispatch, counters,
+        gate, health);
     this.publisher = new Publisher(config.outboxMaxMessages, config.outboxMaxBytes,
         config.writeHighWaterBytes, config.maxInFlight, clock, scheduler, context,
-        completions, events, counters, machine);
+        completions, events, counters, machine, health);
     this.subscriptions = new Subscriptions(clock, scheduler, context, callbackExecutor, events,
         counters, gate, reporter, machine);
     this.requests = new Requests(clock, scheduler, context, completions, machine);
@@ -279,7 +286,8 @@ public final class CorridorClient {
         counters.protocolErrors, machine.heartbeat().lastRttNanos(),
         machine.heartbeat().smoothedRttNanos(), counters.outboxMessages, counters.outboxBytes,
         sendOutcomes(), counters.duplicatesDropped, counters.gapsDetected,
-        counters.messagesReplayed, counters.discontinuities);
+        counters.messagesReplayed, counters.discontinuities, health.oldestUnackedAgeMillis(),
+        health.lastInboundAgeMillis());
   }
 
   private long[] sendOutcomes() {
@@ -311,6 +319,18 @@ public final class CorridorClient {
       Guarded.execute(callbackExecutor, () -> {
         try {
           listener.onStateChanged(change);
+        } catch (Throwable t) {
+          reporter.callbackFailed(t);
+        }
+      }, reporter);
+    }
+  }
+
+  private void dispatchHealth(ConnectionHealth change) {
+    for (StateListener listener : stateListeners) {
+      Guarded.execute(callbackExecutor, () -> {
+        try {
+          listener.onHealthChanged(change);
         } catch (Throwable t) {
           reporter.callbackFailed(t);
         }
@@ -356,6 +376,8 @@ public final class CorridorClient {
     private long writeHighWaterBytes = 1L << 20;
     private int maxInFlight = 1_000;
     private long readHoldTimeoutNanos = TimeUnit.SECONDS.toNanos(30);
+    private long unackedThresholdNanos;
+    private long silenceThresholdNanos;
 
     private Builder(String url) {
       this.url = validateUrl(url);
@@ -376,6 +398,8 @@ public final class CorridorClient {
       b.clock = clock;
       b.scheduler = scheduler;
       b.readHoldTimeoutNanos = readHoldTimeoutNanos;
+      b.unackedThresholdNanos = unackedThresholdNanos;
+      b.silenceThresholdNanos = silenceThresholdNanos;
       b.random = random;
       b.backoff = backoff;
       b.errorPolicy = errorPolicy;
@@ -650,6 +674,24 @@ public final class CorridorClient {
      */
     public Builder readHoldTimeout(long timeout, TimeUnit unit) {
       this.readHoldTimeoutNanos = positiveNanos("readHoldTimeout", timeout, unit);
+      return this;
+    }
+
+    /**
+     * Raises {@link StateListener#onHealthChanged} when the oldest message not yet acknowledged has
+     * waited longer than {@code unacknowledged}, or nothing has arrived from the server for longer
+     * than {@code silence}, and again when that is over; 0 turns a signal off. Default: both off.
+     * The ages themselves are always in {@link ClientStats}. Pick them from what the app's users
+     * notice: a trading screen might use 2 s and 5 s; a chat app 10 s and 0. Both must be 0 or at
+     * least 1 ms.
+     */
+    public Builder healthThresholds(long unacknowledged, long silence, TimeUnit unit) {
+      if (unacknowledged < 0 || silence < 0) {
+        throw new IllegalArgumentException("healthThresholds must be >= 0: " + unacknowledged + ", "
+            + silence + " " + unit);
+      }
+      this.unackedThresholdNanos = unit.toNanos(unacknowledged);
+      this.silenceThresholdNanos = unit.toNanos(silence);
       return this;
     }
 

@@ -18,6 +18,7 @@ import dev.corridor.internal.codec.EnvelopeCodec;
 import dev.corridor.internal.connection.ConnectionMachine;
 import dev.corridor.internal.connection.ConnectionSettings;
 import dev.corridor.internal.connection.Counters;
+import dev.corridor.internal.connection.HealthWatch;
 import dev.corridor.internal.connection.ReadGate;
 import dev.corridor.internal.session.Publisher;
 import dev.corridor.internal.session.Requests;
@@ -198,9 +199,10 @@ public class InboundPathBenchmark {
     };
     ReadGate gate = new ReadGate();
     EventListener events = EventListener.NONE;
-    machine = new ConnectionMachine(settings, context, transport, events, change -> {}, counters, gate);
+    HealthWatch health = new HealthWatch(clock, NEVER, context, 0, 0, (delayed, silent, oldest, inbound) -> { });
+    machine = new ConnectionMachine(settings, context, transport, events, change -> {}, counters, gate, health);
     Publisher publisher = new Publisher(10_000, 8L << 20, 1L << 20, 1_000, clock, NEVER, context,
-        direct, events, counters, machine);
+        direct, events, counters, machine, health);
     Subscriptions subscriptions = new Subscriptions(clock, NEVER, context, direct, events, counters,
         gate, reporter, machine);
     Requests requests = new Requests(clock, NEVER, context, direct, machine);

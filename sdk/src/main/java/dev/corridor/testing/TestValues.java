@@ -2,6 +2,7 @@ package dev.corridor.testing;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.corridor.ConnectionHealth;
 import dev.corridor.ConnectionState;
 import dev.corridor.CorridorException;
 import dev.corridor.Discontinuity;
@@ -9,6 +10,8 @@ import dev.corridor.Message;
 import dev.corridor.Response;
 import dev.corridor.SendResult;
 import dev.corridor.StateChange;
+import dev.corridor.StateListener;
+import dev.corridor.internal.ConnectionHealthAccess;
 import dev.corridor.internal.DiscontinuityAccess;
 import dev.corridor.internal.MessageAccess;
 import dev.corridor.internal.ResponseAccess;
@@ -63,6 +66,13 @@ public final class TestValues {
    */
   public static Message message(String topic, long sequence, byte[] payload) {
     return message(topic, 1, sequence, "", payload, 0, false);
+  }
+
+  /** A {@link ConnectionHealth} as {@link StateListener#onHealthChanged} receives it. */
+  public static ConnectionHealth health(boolean sendsDelayed, boolean inboundSilent,
+      long oldestUnacknowledgedAgeMillis, long lastInboundAgeMillis) {
+    return ConnectionHealthAccess.create(sendsDelayed, inboundSilent, oldestUnacknowledgedAgeMillis,
+        lastInboundAgeMillis);
   }
 
   /**

@@ -27,7 +27,8 @@ class TestValuesTest {
   @Test
   void valueTypesHaveNoPublicOrProtectedConstructor() {
     List<Class<?>> valueTypes = Arrays.asList(Message.class, Response.class, SendResult.class,
-        StateChange.class, Discontinuity.class, ClientStats.class, CorridorEvent.class);
+        StateChange.class, Discontinuity.class, ClientStats.class, CorridorEvent.class,
+        dev.corridor.ConnectionHealth.class);
     for (Class<?> type : valueTypes) {
       List<String> visible = Arrays.stream(type.getDeclaredConstructors())
           .filter(c -> (c.getModifiers() & (Modifier.PUBLIC | Modifier.PROTECTED)) != 0)
@@ -134,5 +135,15 @@ class TestValuesTest {
     assertThat(d.fromSequence()).isEqualTo(50);
     assertThat(d.epoch()).isEqualTo(2);
     assertThat(d.nextSequence()).isEqualTo(1);
+  }
+
+  @Test
+  void healthCarriesWhatItWasGiven() {
+    dev.corridor.ConnectionHealth health = TestValues.health(true, false, 2_500, 10);
+    assertThat(health.sendsDelayed()).isTrue();
+    assertThat(health.inboundSilent()).isFalse();
+    assertThat(health.isHealthy()).isFalse();
+    assertThat(health.oldestUnacknowledgedAgeMillis()).isEqualTo(2_500);
+    assertThat(health.lastInboundAgeMillis()).isEqualTo(10);
   }
 }

@@ -13,6 +13,7 @@ import dev.corridor.internal.Guarded;
 import dev.corridor.internal.connection.ConnectionMachine;
 import dev.corridor.internal.connection.ConnectionSettings;
 import dev.corridor.internal.connection.Counters;
+import dev.corridor.internal.connection.HealthWatch;
 import dev.corridor.internal.connection.Link;
 import dev.corridor.internal.connection.ReadGate;
 import dev.corridor.internal.connection.SessionHandler;
@@ -110,7 +111,8 @@ public final class ReconnectHerd {
         if (change.current() == ConnectionState.CONNECTED && dropNanos[0] >= 0 && connectedAt[id] < 0) {
           connectedAt[id] = TimeUnit.NANOSECONDS.toMillis(time.nanoTime() - dropNanos[0]);
         }
-      }, new Counters(), new ReadGate());
+      }, new Counters(), new ReadGate(), new HealthWatch(time, time, context, 0, 0,
+          (delayed, silent, oldest, inbound) -> { }));
       self[0] = machine;
       machine.attach(new WelcomingSession(() -> self[0]));
       machines.add(machine);

@@ -65,6 +65,7 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
   private final SerialTimer holdTimer;
   private final ReadGate readGate;
   private final RetryPlanner planner;
+  private final HealthWatch health;
   /** Set once by {@link #attach}, before the first {@code connect()}. */
   private @Nullable SessionHandler session;
 
@@ -87,8 +88,10 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
   private boolean closeRequested;
 
   public ConnectionMachine(ConnectionSettings settings, SerialContext context, Transport transport,
-      EventListener events, StateObserver observer, Counters counters, ReadGate readGate) {
+      EventListener events, StateObserver observer, Counters counters, ReadGate readGate,
+      HealthWatch health) {
     this.settings = settings;
+    this.health = health;
     this.readGate = readGate;
     this.planner = new RetryPlanner(settings);
     this.context = context;
@@ -348,7 +351,9 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
   void onMessage(byte[] message, boolean moreBuffered) {
     counters.inbound(message.length);
     events.messageReceived(message.length);
-    heartbeat.onInbound();
+    long now = settings.clock.nanoTime();
+    heartbeat.onInbound(now);
+    health.inbound(now);
     if (message.length > settings.maxInboundMessageBytes) {
       CorridorException error = new CorridorException(Kind.MESSAGE_TOO_LARGE, "inbound message of "
           + message.length + " bytes exceeds the limit of " + settings.maxInboundMessageBytes,
@@ -540,6 +545,7 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     retryTimer.cancel();
     // End what the session holds as CLOSED first, so that nothing is reported as merely disconnected.
     requireSession().onTerminated();
+    health.stop();
     teardown(error != null ? error : new CorridorException(Kind.CANCELLED, "terminated"), 0);
     settings.networkMonitor.stop();
     transition(terminal, cause, error, -1);

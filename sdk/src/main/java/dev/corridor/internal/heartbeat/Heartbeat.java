@@ -86,8 +86,13 @@ public final class Heartbeat {
 
   /** Any inbound message. Cheap: no timer work. */
   public void onInbound() {
+    onInbound(clock.nanoTime());
+  }
+
+  /** As {@link #onInbound()}, with the clock already read. */
+  public void onInbound(long nowNanos) {
     if (!running) return;
-    lastInboundNanos = clock.nanoTime();
+    lastInboundNanos = nowNanos;
     if (pingOutstanding) inboundSincePing = true;
   }
 

@@ -1,6 +1,7 @@
 package dev.corridor.internal.outbox;
 
 import dev.corridor.SendOptions.Priority;
+import dev.corridor.internal.connection.HealthWatch;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -8,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * One message in the outbox. Linked intrusively into the send-order list and its priority's list so
  * that removal from the middle is O(1). Touched only in the client's serial context.
  */
-public final class OutboxEntry {
+public final class OutboxEntry implements HealthWatch.Tracked {
   static final int PENDING = 0;
   static final int IN_FLIGHT = 1;
   static final int DONE = 2;
@@ -47,6 +48,11 @@ public final class OutboxEntry {
   public final int size;
   /** Opaque to the outbox: whatever the owner completes when the entry ends. */
   public final Object handle;
+
+  /** Clock nanos at which {@code send} accepted it. Set once by the publisher, in the context. */
+  public long acceptedNanos;
+  /** Whether it has ended (its future completed). Set once by the publisher, in the context. */
+  public boolean finished;
 
   /** Client sequence, assigned when first written; 0 before (and for best effort). */
   long sequence;
@@ -101,6 +107,16 @@ public final class OutboxEntry {
 
   public long sequence() {
     return sequence;
+  }
+
+  @Override
+  public long acceptedNanos() {
+    return acceptedNanos;
+  }
+
+  @Override
+  public boolean isFinished() {
+    return finished;
   }
 
   public boolean isPending() {

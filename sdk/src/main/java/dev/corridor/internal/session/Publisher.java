@@ -11,6 +11,7 @@ import dev.corridor.internal.ResultFuture;
 import dev.corridor.internal.SendResultAccess;
 import dev.corridor.internal.codec.EnvelopeCodec;
 import dev.corridor.internal.connection.Counters;
+import dev.corridor.internal.connection.HealthWatch;
 import dev.corridor.internal.connection.Link;
 import dev.corridor.internal.connection.Links;
 import dev.corridor.internal.outbox.Outbox;
@@ -57,6 +58,8 @@ public final class Publisher implements Outbox.Listener {
 
   /** Where messages may be written now, if anywhere. */
   private final Links links;
+  /** Told when a message is accepted and when it ends, for the health ages. */
+  private final HealthWatch health;
 
   // Owned by the serial context.
   private int maxInFlight;
@@ -75,8 +78,9 @@ public final class Publisher implements Outbox.Listener {
 
   public Publisher(int maxMessages, long maxBytes, long highWaterBytes, int defaultMaxInFlight,
       Clock clock, Scheduler scheduler, SerialContext context, Executor callbacks,
-      EventListener events, Counters counters, Links links) {
+      EventListener events, Counters counters, Links links, HealthWatch health) {
     this.links = links;
+    this.health = health;
     this.outbox = new Outbox(maxMessages, maxBytes, this);
     this.clock = clock;
     this.context = context;
@@ -105,7 +109,10 @@ public final class Publisher implements Outbox.Listener {
         ended(entry, Outcome.CLOSED, null, null);
         return;
       }
-      outbox.offer(entry, clock.nanoTime());
+      long now = clock.nanoTime();
+      entry.acceptedNanos = now;
+      health.accepted(entry);
+      outbox.offer(entry, now);
       publishSizes();
       drain();
       armExpiry();
@@ -267,6 +274,8 @@ public final class Publisher implements Outbox.Listener {
   @Override
   public void ended(OutboxEntry entry, Outcome outcome, @Nullable String errorCode, @Nullable String errorMessage) {
     counters.sendOutcomes.incrementAndGet(outcome.ordinal());
+    entry.finished = true;
+    health.finished();
     events.sendEnded(entry.topic, outcome);
     @SuppressWarnings("unchecked")
     ResultFuture<SendResult> future = (ResultFuture<SendResult>) entry.handle;
