@@ -3,6 +3,7 @@ package dev.corridor;
 import dev.corridor.internal.ConnectionHealthAccess;
 import dev.corridor.internal.DefaultExecutors;
 import dev.corridor.internal.EventFanout;
+import dev.corridor.internal.Feedback;
 import dev.corridor.internal.Guarded;
 import dev.corridor.internal.RequiresApi26;
 import dev.corridor.internal.codec.EnvelopeCodec;
@@ -60,7 +61,7 @@ public final class CorridorClient {
   /** The id sent in every Hello: the builder's explicit one, or drawn for this client alone. */
   private final String clientId;
   private final SerialContext context;
-  private final EventFanout events = new EventFanout();
+  private final EventFanout events;
   private final CopyOnWriteArrayList<StateListener> stateListeners = new CopyOnWriteArrayList<>();
   private final Executor callbackExecutor;
   private final Guarded.Reporter reporter;
@@ -77,8 +78,7 @@ public final class CorridorClient {
     this.clientId = clientId;
     // A task that throws is a bug in Corridor, not in the application: the client fails loudly.
     this.context = new SerialContext(config.contextExecutor, this::internalError);
-    this.events.add(config.eventListener);
-    Guarded.Reporter reporter = error -> context.execute(() -> events.callbackFailed(error));
+    Guarded.Reporter reporter = error -> context.execute(() -> callbackFailed(error));
     this.reporter = reporter;
     Executor callbacks = config.callbackExecutor;
     this.callbackExecutor = callbacks != null ? callbacks : new SerialExecutor(DefaultExecutors.pool());
@@ -89,6 +89,8 @@ public final class CorridorClient {
     Random defaultRandom = new Random();
     RandomSource random = config.random != null ? Guarded.random(config.random, reporter) : defaultRandom::nextDouble;
     Clock clock = Guarded.clock(config.clock, reporter);
+    this.events = new EventFanout(new Feedback(clock));
+    this.events.add(config.eventListener);
     Scheduler ownTimer = SystemScheduler.forClock(clock);
     Scheduler scheduler = config.scheduler != null ? Guarded.scheduler(config.scheduler, ownTimer, reporter) : ownTimer;
     ConnectionSettings settings = new ConnectionSettings(config.url, EnvelopeCodec.SUBPROTOCOL,
@@ -107,7 +109,7 @@ public final class CorridorClient {
         config.writeHighWaterBytes, config.maxInFlight, clock, scheduler, context,
         completions, events, counters, machine, health);
     this.subscriptions = new Subscriptions(clock, scheduler, context, callbackExecutor, events,
-        counters, gate, reporter, machine);
+        counters, gate, reporter, machine, events.feedback());
     this.requests = new Requests(clock, scheduler, context, completions, machine);
     this.session = new Session(clientId, USER_AGENT, config.maxInboundMessageBytes,
         clock, machine, machine, publisher, subscriptions, requests);
@@ -242,10 +244,14 @@ public final class CorridorClient {
   }
 
   /**
-   * Sends a request and completes with the server's response. Waits for a connection if there is
-   * none. Fails with {@link RequestException}: {@code TIMEOUT} after the options' timeout,
+   * Sends a request and completes with the server's response, whose status is
+   * {@link Response.Status#OK}. Waits for a connection if there is none. Fails with
+   * {@link RequestException}: {@code NOT_OK} if the server answered with any other status
+   * ({@code NOT_FOUND} for an unknown method, {@code INVALID}, {@code ERROR}, {@code UNAVAILABLE};
+   * {@link RequestException#response()} has it), {@code TIMEOUT} after the options' timeout,
    * {@code DISCONNECTED} if the link drops after sending (unless idempotent, then it is sent
-   * again), {@code REJECTED} if the server answers with an Error, {@code CLOSED} on close. The
+   * again), {@code REJECTED} if the server answers with an Error, {@code CLOSED} on close. With
+   * {@link RequestOptions.Builder#anyStatus} every response completes the future normally. The
    * future completes on one of Corridor's threads, as {@link #send(String, byte[], SendOptions)}'s
    * does; the caller cannot complete or cancel it.
    */
@@ -324,6 +330,10 @@ public final class CorridorClient {
         }
       }, reporter);
     }
+  }
+
+  private void callbackFailed(Throwable error) {
+    events.callbackFailed(error);
   }
 
   private void dispatchHealth(ConnectionHealth change) {

@@ -14,9 +14,18 @@ public interface MessageListener {
   default void onDiscontinuity(Discontinuity discontinuity) {}
 
   /**
-   * The server refused the subscription (e.g. {@code UNKNOWN_TOPIC}, {@code FORBIDDEN}). The
-   * subscription stays registered and is requested again after the next reconnect; unsubscribe to
-   * give it up. Default: ignore.
+   * The server refused the subscription (e.g. {@code UNKNOWN_TOPIC}, {@code FORBIDDEN}), with its
+   * reason; called right after {@link #onStateChanged} reported {@link Subscription.State#REJECTED}.
+   * A refusal the server marks as temporary is requested again after the next reconnect; any other
+   * stays until the application unsubscribes. A listener that does not override this method gets
+   * the refusal logged instead (logger {@code dev.corridor}, level WARNING), so that it is never
+   * silent.
    */
   default void onRejected(String errorCode, String message) {}
+
+  /**
+   * The subscription's {@link Subscription.State} changed, in order with its messages. Default:
+   * ignore.
+   */
+  default void onStateChanged(Subscription.State state) {}
 }

@@ -9,10 +9,12 @@ public final class RequestOptions {
 
   private final long timeoutMillis;
   private final boolean idempotent;
+  private final boolean anyStatus;
 
   private RequestOptions(Builder b) {
     this.timeoutMillis = b.timeoutMillis;
     this.idempotent = b.idempotent;
+    this.anyStatus = b.anyStatus;
   }
 
   public static Builder builder() {
@@ -23,6 +25,11 @@ public final class RequestOptions {
     return timeoutMillis;
   }
 
+  /** Whether a response with a status other than OK completes the request normally. */
+  public boolean anyStatus() {
+    return anyStatus;
+  }
+
   public boolean idempotent() {
     return idempotent;
   }
@@ -30,6 +37,7 @@ public final class RequestOptions {
   public static final class Builder {
     private long timeoutMillis = 10_000;
     private boolean idempotent;
+    private boolean anyStatus;
 
     private Builder() {}
 
@@ -57,6 +65,17 @@ public final class RequestOptions {
      */
     public Builder idempotent(boolean idempotent) {
       this.idempotent = idempotent;
+      return this;
+    }
+
+    /**
+     * Whether a response whose status is not {@link Response.Status#OK} completes the request
+     * normally, for callers that handle every status themselves. Default false: such a response
+     * fails the request with a {@link RequestException} of kind {@code NOT_OK}, which carries the
+     * response, so that an error answer cannot be mistaken for a result.
+     */
+    public Builder anyStatus(boolean anyStatus) {
+      this.anyStatus = anyStatus;
       return this;
     }
 

@@ -24,6 +24,8 @@ class BurstDeliveryTest {
     h.startConnected();
     h.client.subscribe("t", m -> seen.add(m.sequence()),
         SubscribeOptions.builder().executor(handOffs::add).build());
+    assertThat(handOffs).as("the SUBSCRIBED notice").hasSize(1);
+    runHandOffs();
   }
 
   private void deliver(long sequence, boolean moreBuffered) {
@@ -75,7 +77,7 @@ class BurstDeliveryTest {
     subscribe();
     deliver(1, true);
     h.server.transport.last().serverClose(1011, "restart");
-    assertThat(handOffs).hasSize(1);
+    assertThat(handOffs).as("one hand-off: the drain, then the RESUBSCRIBING notice").hasSize(1);
     runHandOffs();
     assertThat(seen).containsExactly(1L);
   }

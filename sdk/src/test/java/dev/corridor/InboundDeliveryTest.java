@@ -343,23 +343,64 @@ class InboundDeliveryTest {
   }
 
   @Test
-  void aRejectedSubscriptionIsToldAndRequestedAgainAfterTheNextReconnect() {
+  void aRejectedSubscriptionIsToldAndRequestedAgainAfterTheNextReconnectIfTheRefusalMayPass() {
     h.startConnected();
-    List<String> rejections = new ArrayList<>();
-    h.client.subscribe("SECRET", new MessageListener() {
+    List<String> seen = new ArrayList<>();
+    h.server.refuseTopic("BUSY", dev.corridor.proto.v1.ErrorCode.ERROR_CODE_OVERLOADED, "try later", true);
+    Subscription sub = h.client.subscribe("BUSY", recordingLifecycle(seen));
+    assertThat(sub.state()).isEqualTo(Subscription.State.REJECTED);
+    h.server.refusedTopics.clear();
+    dropAndReconnect(); // the session is resumed, yet the refused subscription is asked for again
+    assertThat(h.server.receivedOfKind(Envelope.KindCase.SUBSCRIBE)).hasSize(2);
+    assertThat(sub.state()).isEqualTo(Subscription.State.SUBSCRIBED);
+    assertThat(seen).containsExactly("REJECTED", "rejected OVERLOADED: try later", "SUBSCRIBING", "SUBSCRIBED");
+  }
+
+  @Test
+  void aSubscriptionRefusedForGoodStaysRejectedAndIsNotRequestedAgain() {
+    h.startConnected();
+    List<String> seen = new ArrayList<>();
+    h.server.refuseTopic("SECRET", dev.corridor.proto.v1.ErrorCode.ERROR_CODE_FORBIDDEN, "not entitled", false);
+    Subscription sub = h.client.subscribe("SECRET", recordingLifecycle(seen));
+    dropAndReconnect();
+    assertThat(h.server.receivedOfKind(Envelope.KindCase.SUBSCRIBE)).hasSize(1);
+    assertThat(sub.state()).isEqualTo(Subscription.State.REJECTED);
+    assertThat(seen).containsExactly("REJECTED", "rejected FORBIDDEN: not entitled");
+    sub.unsubscribe();
+    assertThat(sub.state()).isEqualTo(Subscription.State.UNSUBSCRIBED);
+  }
+
+  @Test
+  void aSubscriptionGoesSubscribedResubscribingSubscribedAcrossAReconnectAndEndsUnsubscribed() {
+    h.startConnected();
+    List<String> seen = new ArrayList<>();
+    Subscription sub = h.client.subscribe("AAPL", recordingLifecycle(seen));
+    assertThat(sub.state()).isEqualTo(Subscription.State.SUBSCRIBED);
+    h.server.transport.last().failWithIo("drop");
+    assertThat(sub.state()).isEqualTo(Subscription.State.RESUBSCRIBING);
+    h.advance(1000);
+    assertThat(h.client.state()).isEqualTo(ConnectionState.CONNECTED);
+    assertThat(sub.state()).isEqualTo(Subscription.State.SUBSCRIBED);
+    h.client.close();
+    h.server.transport.last().listener.onClosed(1000, "");
+    assertThat(seen).containsExactly("SUBSCRIBED", "RESUBSCRIBING", "SUBSCRIBED", "UNSUBSCRIBED");
+  }
+
+  private static MessageListener recordingLifecycle(List<String> seen) {
+    return new MessageListener() {
       @Override
       public void onMessage(Message message) {}
 
       @Override
-      public void onRejected(String errorCode, String message) {
-        rejections.add(errorCode + ": " + message);
+      public void onStateChanged(Subscription.State state) {
+        seen.add(state.name());
       }
-    });
-    h.server.transport.last().receive(dev.corridor.fakes.FakeServer.env().setError(
-        dev.corridor.proto.v1.Error.newBuilder().setCode(dev.corridor.proto.v1.ErrorCode.ERROR_CODE_FORBIDDEN)
-            .setMessage("not entitled").setTopic("SECRET")).build().toByteArray());
-    assertThat(rejections).containsExactly("FORBIDDEN: not entitled");
-    dropAndReconnect(); // the session is resumed, yet the refused subscription is asked for again
-    assertThat(h.server.receivedOfKind(Envelope.KindCase.SUBSCRIBE)).hasSize(2);
+
+      @Override
+      public void onRejected(String errorCode, String message) {
+        seen.add("rejected " + errorCode + ": " + message);
+      }
+    };
   }
+
 }

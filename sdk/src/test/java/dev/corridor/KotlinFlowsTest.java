@@ -80,4 +80,22 @@ class KotlinFlowsTest {
     assertThat(completed.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     assertThat(h.server.receivedOfKind(dev.corridor.proto.v1.Envelope.KindCase.UNSUBSCRIBE)).hasSize(1);
   }
+
+  @Test
+  void subscriptionFlowShowsTheLifecycleAndTheServersReasonForARefusal() throws Exception {
+    h.startConnected();
+    h.server.refuseTopic("orders", dev.corridor.proto.v1.ErrorCode.ERROR_CODE_UNKNOWN_TOPIC,
+        "unknown topic: orders", false);
+    SubscribeOptions inline = SubscribeOptions.builder().executor(Runnable::run).build();
+    dev.corridor.kotlin.SubscriptionFlow orders = CorridorFlows.subscription(h.client, "orders", inline, d -> {});
+    assertThat(orders.getState().getValue()).isEqualTo(Subscription.State.REJECTED);
+    assertThat(orders.getRejection().getValue()).isEqualTo("UNKNOWN_TOPIC: unknown topic: orders");
+
+    dev.corridor.kotlin.SubscriptionFlow quotes = CorridorFlows.subscription(h.client, "AAPL", inline, d -> {});
+    assertThat(quotes.getState().getValue()).isEqualTo(Subscription.State.SUBSCRIBED);
+    h.server.transport.last().failWithIo("drop");
+    assertThat(quotes.getState().getValue()).isEqualTo(Subscription.State.RESUBSCRIBING);
+    quotes.getSubscription().unsubscribe();
+    assertThat(quotes.getState().getValue()).isEqualTo(Subscription.State.UNSUBSCRIBED);
+  }
 }

@@ -104,4 +104,39 @@ class RequestResponseTest {
     assertThat(failure(f)).isEqualTo(RequestException.Kind.CLOSED);
     assertThat(failure(h.client.request("late", bytes("x")))).isEqualTo(RequestException.Kind.CLOSED);
   }
+
+  private void answerLastRequest(dev.corridor.proto.v1.Response.Status status, String message) {
+    var last = h.server.receivedOfKind(Envelope.KindCase.REQUEST);
+    long id = last.get(last.size() - 1).getRequest().getRequestId();
+    h.server.transport.last().receive(FakeServer.env().setResponse(dev.corridor.proto.v1.Response.newBuilder()
+        .setRequestId(id).setStatus(status).setMessage(message)
+        .setPayload(com.google.protobuf.ByteString.copyFromUtf8("details"))).build().toByteArray());
+  }
+
+  @Test
+  void aNotFoundAnswerFailsTheRequestWithTheResponseAttached() {
+    h.server.autoRespond = false;
+    h.startConnected();
+    var f = h.client.request("no-such-method", bytes("x"));
+    answerLastRequest(dev.corridor.proto.v1.Response.Status.STATUS_NOT_FOUND, "unknown method no-such-method");
+
+    assertThat(failure(f)).isEqualTo(RequestException.Kind.NOT_OK);
+    RequestException e = (RequestException) f.handle((r, t) -> t.getCause() != null ? t.getCause() : t).join();
+    assertThat(e.response()).isNotNull();
+    assertThat(e.response().status()).isEqualTo(Response.Status.NOT_FOUND);
+    assertThat(e.response().message()).isEqualTo("unknown method no-such-method");
+    assertThat(new String(e.response().payload(), StandardCharsets.UTF_8)).isEqualTo("details");
+    assertThat(e).hasMessage("NOT_OK: NOT_FOUND: unknown method no-such-method");
+  }
+
+  @Test
+  void withAnyStatusEveryAnswerCompletesNormally() {
+    h.server.autoRespond = false;
+    h.startConnected();
+    var f = h.client.request("no-such-method", bytes("x"), RequestOptions.builder().anyStatus(true).build());
+    answerLastRequest(dev.corridor.proto.v1.Response.Status.STATUS_INVALID, "bad symbol");
+
+    assertThat(f.join().status()).isEqualTo(Response.Status.INVALID);
+    assertThat(f.join().isOk()).isFalse();
+  }
 }

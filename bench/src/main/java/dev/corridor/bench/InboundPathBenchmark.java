@@ -13,6 +13,7 @@ import dev.corridor.Scheduler;
 import dev.corridor.SubscribeOptions;
 import dev.corridor.Subscription;
 import dev.corridor.TokenProvider;
+import dev.corridor.internal.Feedback;
 import dev.corridor.internal.Guarded;
 import dev.corridor.internal.codec.EnvelopeCodec;
 import dev.corridor.internal.connection.ConnectionMachine;
@@ -204,7 +205,7 @@ public class InboundPathBenchmark {
     Publisher publisher = new Publisher(10_000, 8L << 20, 1L << 20, 1_000, clock, NEVER, context,
         direct, events, counters, machine, health);
     Subscriptions subscriptions = new Subscriptions(clock, NEVER, context, direct, events, counters,
-        gate, reporter, machine);
+        gate, reporter, machine, new Feedback(clock));
     Requests requests = new Requests(clock, NEVER, context, direct, machine);
     session = new Session("bench-client", "corridor-bench", 1 << 20, clock, machine, machine, publisher,
         subscriptions, requests);

@@ -1,5 +1,6 @@
 package dev.corridor.internal;
 
+import dev.corridor.ConnectionState;
 import dev.corridor.CorridorException;
 import dev.corridor.EventListener;
 import dev.corridor.StateChange;
@@ -7,17 +8,47 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Forwards events to every registered {@link EventListener}, swallowing what they throw so that a
- * faulty listener cannot break the client's serial context.
+ * faulty listener cannot break the client's serial context. What no listener takes over (an
+ * application callback that threw, a protocol error, the client failing) goes to {@link Feedback}.
  */
 public final class EventFanout extends EventListener {
   private final CopyOnWriteArrayList<EventListener> listeners = new CopyOnWriteArrayList<>();
+  private final Feedback feedback;
+  /** Whether some listener overrides the method; recomputed on every add and remove. */
+  private volatile boolean handlesCallbackFailures;
+  private volatile boolean handlesProtocolErrors;
+  private volatile boolean handlesStateChanges;
+
+  public EventFanout(Feedback feedback) {
+    this.feedback = feedback;
+  }
+
+  public Feedback feedback() {
+    return feedback;
+  }
 
   public void add(EventListener listener) {
     if (listener != EventListener.NONE) listeners.add(listener);
+    recompute();
   }
 
   public void remove(EventListener listener) {
     listeners.remove(listener);
+    recompute();
+  }
+
+  private synchronized void recompute() {
+    boolean callbacks = false;
+    boolean protocol = false;
+    boolean states = false;
+    for (EventListener l : listeners) {
+      callbacks |= Feedback.overrides(l, EventListener.class, "callbackFailed");
+      protocol |= Feedback.overrides(l, EventListener.class, "protocolError");
+      states |= Feedback.overrides(l, EventListener.class, "stateChanged");
+    }
+    handlesCallbackFailures = callbacks;
+    handlesProtocolErrors = protocol;
+    handlesStateChanges = states;
   }
 
   private interface Call {
@@ -57,6 +88,11 @@ public final class EventFanout extends EventListener {
   @Override
   public void stateChanged(StateChange change) {
     each(l -> l.stateChanged(change));
+    if (change.current() == ConnectionState.FAILED && !handlesStateChanges) {
+      CorridorException error = change.error();
+      feedback.log(Feedback.Kind.CLIENT_FAILED, "the client failed for good (" + change.cause() + ")"
+          + (error == null ? "" : ": " + error.getMessage()), error);
+    }
   }
 
   @Override
@@ -79,11 +115,17 @@ public final class EventFanout extends EventListener {
   @Override
   public void protocolError(CorridorException error) {
     each(l -> l.protocolError(error));
+    if (!handlesProtocolErrors) {
+      feedback.log(Feedback.Kind.PROTOCOL_ERROR, "protocol error from the server: " + error.getMessage());
+    }
   }
 
   @Override
   public void callbackFailed(Throwable error) {
     each(l -> l.callbackFailed(error));
+    if (!handlesCallbackFailures) {
+      feedback.log(Feedback.Kind.CALLBACK_FAILED, "application code called by Corridor threw " + error, error);
+    }
   }
 
   @Override

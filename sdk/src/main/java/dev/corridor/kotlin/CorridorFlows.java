@@ -78,7 +78,19 @@ public final class CorridorFlows {
    */
   public static Flow<Message> subscribe(CorridorClient client, String topic, SubscribeOptions options,
       Consumer<Discontinuity> onDiscontinuity) {
+    return subscription(client, topic, options, onDiscontinuity).getMessages();
+  }
+
+  /**
+   * As {@link #subscribe}, with the subscription's lifecycle alongside its messages: a
+   * {@code StateFlow} of {@link Subscription.State} (SUBSCRIBING, SUBSCRIBED, REJECTED,
+   * RESUBSCRIBING, UNSUBSCRIBED) and one of the server's reason for a refusal. Subscribes at once.
+   */
+  public static SubscriptionFlow subscription(CorridorClient client, String topic,
+      SubscribeOptions options, Consumer<Discontinuity> onDiscontinuity) {
     Channel<Message> channel = ChannelKt.Channel(options.queueCapacity(), BufferOverflow.SUSPEND, null);
+    MutableStateFlow<Subscription.State> state = StateFlowKt.MutableStateFlow(Subscription.State.SUBSCRIBING);
+    MutableStateFlow<String> rejection = StateFlowKt.MutableStateFlow("");
     SubscribeOptions withExecutor = options.executor() != null ? options
         : options.toBuilder().executor(new SerialExecutor(DefaultExecutors.pool())).build();
     Subscription subscription = client.subscribe(topic, new MessageListener() {
@@ -91,12 +103,23 @@ public final class CorridorFlows {
       public void onDiscontinuity(Discontinuity discontinuity) {
         onDiscontinuity.accept(discontinuity);
       }
+
+      @Override
+      public void onStateChanged(Subscription.State next) {
+        state.setValue(next);
+      }
+
+      @Override
+      public void onRejected(String errorCode, String message) {
+        rejection.setValue(errorCode + (message.isEmpty() ? "" : ": " + message));
+      }
     }, withExecutor);
     channel.invokeOnClose(cause -> {
       subscription.unsubscribe();
       return Unit.INSTANCE;
     });
-    return FlowKt.consumeAsFlow(channel);
+    return new SubscriptionFlow(subscription, FlowKt.consumeAsFlow(channel), FlowKt.asStateFlow(state),
+        FlowKt.asStateFlow(rejection));
   }
 
   /**

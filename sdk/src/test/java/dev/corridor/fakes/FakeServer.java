@@ -37,6 +37,15 @@ public final class FakeServer {
   public final FakeTransport transport = new FakeTransport();
   /** Whether to accept the upgrade automatically. */
   public boolean autoAccept = true;
+  /** Subscriptions refused with these Errors (topic already set), by topic. */
+  public final Map<String, Error> refusedTopics = new HashMap<>();
+
+  /** Refuses subscriptions to {@code topic} from now on. */
+  public void refuseTopic(String topic, ErrorCode code, String message, boolean retryable) {
+    refusedTopics.put(topic, Error.newBuilder().setCode(code).setMessage(message).setRetryable(retryable)
+        .setTopic(topic).build());
+  }
+
   /** Refuses every new connection at once, as a server that is down does. */
   public boolean refusing;
   /** Whether to answer Hello with Welcome automatically. */
@@ -221,6 +230,11 @@ public final class FakeServer {
   }
 
   private void onSubscribe(FakeSocket socket, Subscribe sub) {
+    Error refusal = refusedTopics.get(sub.getTopic());
+    if (refusal != null) {
+      socket.receive(env().setError(refusal).build().toByteArray());
+      return;
+    }
     if (current != null) current.subscriptions.put(sub.getTopic(), sub);
     Stream s = stream(sub.getTopic());
     if (sub.hasFrom() && sub.getFrom().getEpoch() != 0) {

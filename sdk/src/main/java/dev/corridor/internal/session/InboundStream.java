@@ -6,14 +6,15 @@ import dev.corridor.Message;
 import dev.corridor.MessageListener;
 import dev.corridor.SubscribeOptions;
 import dev.corridor.Subscription;
+import dev.corridor.internal.Feedback;
+import dev.corridor.internal.Guarded;
+import dev.corridor.internal.connection.ReadGate;
+import dev.corridor.internal.time.SerialTimer;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import dev.corridor.internal.Guarded;
-import dev.corridor.internal.connection.ReadGate;
-import dev.corridor.internal.time.SerialTimer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -56,6 +57,14 @@ final class InboundStream implements Subscription {
   private int heldBack;
   /** Gives up on a requested replay that does not come; created by the owner. */
   @Nullable SerialTimer replayTimer;
+  /** The server confirmed the subscription on the current server session. */
+  boolean confirmed;
+  /** The server refused it and said the refusal will not pass: not requested again. */
+  boolean refusedForGood;
+  /** Where the subscription stands: written in the serial context, read anywhere. */
+  private volatile Subscription.State state = Subscription.State.SUBSCRIBING;
+  /** Whether refusals are logged, because the listener does not take them itself. */
+  private final boolean logsRejections;
 
   /** Epoch and sequence of the last message handed to the application. Written in the serial context. */
   private volatile long epoch;
@@ -85,6 +94,26 @@ final class InboundStream implements Subscription {
     this.events = events;
     this.gate = gate;
     this.owner = owner;
+    this.logsRejections = !Feedback.overrides(listener, MessageListener.class, "onRejected");
+  }
+
+  @Override
+  public Subscription.State state() {
+    return state;
+  }
+
+  /** Serial context: moves to {@code next} and tells the listener, on its executor. */
+  void moveTo(Subscription.State next) {
+    Subscription.State previous = state;
+    if (previous == next || previous == Subscription.State.UNSUBSCRIBED) return;
+    state = next;
+    Guarded.execute(executor, () -> {
+      try {
+        listener.onStateChanged(next);
+      } catch (Throwable t) {
+        owner.callbackFailed(t);
+      }
+    }, owner.reporter());
   }
 
   @Override
@@ -182,8 +211,13 @@ final class InboundStream implements Subscription {
     }
   }
 
-  /** Tells the listener the server refused the subscription. */
+  /** Tells the listener the server refused the subscription (or logs it, if the listener does not care). */
   void rejected(String code, String message) {
+    moveTo(Subscription.State.REJECTED);
+    if (logsRejections) {
+      owner.feedback().log(Feedback.Kind.SUBSCRIPTION_REJECTED, "subscription to " + topic
+          + " refused by the server: " + code + (message.isEmpty() ? "" : ": " + message));
+    }
     Guarded.execute(executor, () -> {
       try {
         listener.onRejected(code, message);

@@ -119,7 +119,12 @@ public final class Requests {
     Pending p = pending.remove(r.getRequestId());
     if (p == null) return; // timed out already, or not ours
     Response response = ResponseAccess.create(status(r.getStatus()), r.getPayload().toByteArray(), r.getMessage());
-    callbacks.execute(() -> p.future.succeed(response));
+    if (response.isOk() || p.options.anyStatus()) {
+      callbacks.execute(() -> p.future.succeed(response));
+    } else {
+      RequestException notOk = new RequestException(response);
+      callbacks.execute(() -> p.future.fail(notOk));
+    }
   }
 
   void onRejected(long requestId, String code, String message) {

@@ -175,7 +175,7 @@ public final class Session implements SessionHandler {
         requests.onRejected(error.getRequestId(), code, error.getMessage());
         return;
       case TOPIC:
-        subscriptions.onRejected(error.getTopic(), code, error.getMessage());
+        subscriptions.onRejected(error.getTopic(), code, error.getMessage(), error.getRetryable());
         return;
       default:
         break;

@@ -8,6 +8,7 @@ import dev.corridor.Scheduler;
 import dev.corridor.SubscribeOptions;
 import dev.corridor.Subscription;
 import dev.corridor.internal.DiscontinuityAccess;
+import dev.corridor.internal.Feedback;
 import dev.corridor.internal.Guarded;
 import dev.corridor.internal.MessageAccess;
 import dev.corridor.Message;
@@ -79,12 +80,15 @@ public final class Subscriptions {
   private final Set<String> pendingUnsubscribes = new HashSet<>();
   /** Where subscriptions and acks may be written now, if anywhere. */
   private final Links links;
+  /** Where refusals go when the listener does not take them. */
+  private final Feedback feedback;
   private long nextRequestId = 1;
 
   public Subscriptions(Clock clock, Scheduler scheduler, SerialContext context, Executor callbacks,
       EventListener events, Counters counters, ReadGate gate,
-      Guarded.Reporter reporter, Links links) {
+      Guarded.Reporter reporter, Links links, Feedback feedback) {
     this.links = links;
+    this.feedback = feedback;
     this.reporter = reporter;
     this.context = context;
     this.scheduler = scheduler;
@@ -122,6 +126,7 @@ public final class Subscriptions {
     topics.remove(stream.topic); // at once, so that the topic may be subscribed again right away
     context.execute(() -> {
       stream.cancel();
+      stream.moveTo(Subscription.State.UNSUBSCRIBED);
       if (stream.replayTimer != null) stream.replayTimer.cancel();
       if (streams.get(stream.topic) != stream) return; // already replaced by a new subscription
       streams.remove(stream.topic);
@@ -159,18 +164,28 @@ public final class Subscriptions {
             .setUnsubscribe(Unsubscribe.newBuilder().setTopic(topic)).build()));
       }
     } else {
-      for (InboundStream s : streams.values()) s.subscribedInSession = false;
+      for (InboundStream s : streams.values()) {
+        s.subscribedInSession = false;
+        s.confirmed = false;
+      }
     }
     pendingUnsubscribes.clear();
     for (InboundStream s : streams.values()) {
       s.unacked = 0; // the Hello's positions acknowledged everything delivered so far
-      if (!s.subscribedInSession) sendSubscribe(s);
+      if (!s.subscribedInSession) {
+        sendSubscribe(s);
+      } else if (s.confirmed) {
+        s.moveTo(Subscription.State.SUBSCRIBED); // the resumed session kept it: no Subscribed comes
+      }
     }
   }
 
   void onDisconnected() {
     ackTimer.cancel();
     for (InboundStream s : streams.values()) {
+      if (s.state() == Subscription.State.SUBSCRIBED || s.state() == Subscription.State.SUBSCRIBING) {
+        s.moveTo(Subscription.State.RESUBSCRIBING);
+      }
       s.awaitingReplay = false; // the reconnect's resume asks for everything after our position
       if (s.replayTimer != null) s.replayTimer.cancel();
     }
@@ -276,7 +291,10 @@ public final class Subscriptions {
 
   void onSubscribed(Subscribed subscribed) {
     InboundStream s = streams.get(subscribed.getTopic());
-    if (s != null && !s.positioned) s.position(subscribed.getEpoch(), subscribed.getNextSequence() - 1);
+    if (s == null) return;
+    if (!s.positioned) s.position(subscribed.getEpoch(), subscribed.getNextSequence() - 1);
+    s.confirmed = true;
+    s.moveTo(Subscription.State.SUBSCRIBED);
   }
 
   void onDiscontinuity(dev.corridor.proto.v1.Discontinuity d) {
@@ -285,10 +303,12 @@ public final class Subscriptions {
     discontinuity(s, reason(d.getReason()), d.getEpoch(), d.getNextSequence());
   }
 
-  void onRejected(String topic, String code, String message) {
+  void onRejected(String topic, String code, String message, boolean retryable) {
     InboundStream s = streams.get(topic);
     if (s == null) return;
     s.subscribedInSession = false; // requested again on the next connection, even a resumed one
+    s.confirmed = false;
+    if (!retryable) s.refusedForGood = true; // ... unless the server said it will not pass
     s.rejected(code, message);
   }
 
@@ -296,6 +316,7 @@ public final class Subscriptions {
     ackTimer.cancel();
     for (InboundStream s : streams.values()) {
       s.cancel();
+      s.moveTo(Subscription.State.UNSUBSCRIBED);
       if (s.replayTimer != null) s.replayTimer.cancel();
     }
     streams.clear();
@@ -309,6 +330,10 @@ public final class Subscriptions {
 
   Guarded.Reporter reporter() {
     return reporter;
+  }
+
+  Feedback feedback() {
+    return feedback;
   }
 
   private void discontinuity(InboundStream s, Discontinuity.Reason reason, long epoch, long nextSequence) {
@@ -341,8 +366,10 @@ public final class Subscriptions {
   }
 
   private void sendSubscribe(InboundStream s) {
+    if (s.refusedForGood) return;
     Link l = links.forMessages();
     if (l == null) return;
+    if (s.state() == Subscription.State.REJECTED) s.moveTo(Subscription.State.SUBSCRIBING);
     Subscribe.Builder sub = Subscribe.newBuilder()
         .setTopic(s.topic)
         .setMode(s.reliable() ? SubscriptionMode.SUBSCRIPTION_MODE_RELIABLE : SubscriptionMode.SUBSCRIPTION_MODE_LATEST)
