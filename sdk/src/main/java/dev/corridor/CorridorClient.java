@@ -55,7 +55,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CorridorClient {
   /** The SDK's user agent, sent in the Hello. */
-  public static final String USER_AGENT = "corridor-java/0.1.0";
+  public static final String USER_AGENT = "corridor-java/" + dev.corridor.internal.SdkVersion.VERSION;
 
   private final Builder config;
   /** The id sent in every Hello: the builder's explicit one, or drawn for this client alone. */

@@ -73,10 +73,10 @@ public final class DemoServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     chaos.close();
     market.stop();
-    server.stop();
+    server.close();
     timers.shutdownNow();
   }
 }

@@ -51,10 +51,17 @@ final class AppMainThread implements Executor, AutoCloseable {
     }, seconds);
   }
 
+  /** Ends the thread and waits for it; throws no InterruptedException, as AutoCloseable advises. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     thread.shutdownNow();
-    assertThat(thread.awaitTermination(CorridorTestServer.TIMEOUT_SECONDS, TimeUnit.SECONDS))
-        .as("%s thread ended", NAME).isTrue();
+    boolean ended;
+    try {
+      ended = thread.awaitTermination(CorridorTestServer.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while waiting for the " + NAME + " thread to end", e);
+    }
+    assertThat(ended).as("%s thread ended", NAME).isTrue();
   }
 }

@@ -63,9 +63,10 @@ public final class FeedEndpoint implements Session.Listener.AutoDemanding {
   }
 
   @Override
-  public void onWebSocketClose(int statusCode, String reason) {
+  public void onWebSocketClose(int statusCode, String reason, Callback callback) {
     ProtocolEngine.Connection c = connection;
     if (c != null) c.onClose();
+    callback.succeed();
   }
 
   @Override

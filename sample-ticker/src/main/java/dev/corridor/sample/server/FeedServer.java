@@ -84,9 +84,15 @@ public final class FeedServer implements AutoCloseable {
     return engine;
   }
 
+  /** {@link #stop()}, with failures unchecked: a close() should not throw InterruptedException. */
   @Override
-  public void close() throws Exception {
-    stop();
+  public void close() {
+    try {
+      stop();
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+      throw new IllegalStateException("the feed server did not stop", e);
+    }
   }
 
   private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response,

@@ -69,8 +69,9 @@ final class ConformanceServers {
     /** Answers the next upgrade with {@code status} and a {@code Retry-After} header. */
     void refuseNext(int status, String retryAfter);
 
+    /** Stops the server; unchecked, so it throws no InterruptedException (AutoCloseable's advice). */
     @Override
-    void close() throws Exception;
+    void close();
   }
 
   /** The server side of one WebSocket. */
@@ -185,8 +186,13 @@ final class ConformanceServers {
     }
 
     @Override
-    public void close() throws Exception {
-      server.stop();
+    public void close() {
+      try {
+        server.stop();
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+        throw new AssertionError("Jetty did not stop", e);
+      }
     }
 
     @Override
@@ -238,9 +244,10 @@ final class ConformanceServers {
     }
 
     @Override
-    public void onWebSocketClose(int statusCode, String reason) {
+    public void onWebSocketClose(int statusCode, String reason, Callback callback) {
       closes.add(new Close(statusCode, reason == null ? "" : reason));
       ended.countDown();
+      callback.succeed();
     }
 
     @Override
