@@ -41,7 +41,51 @@ final class Failures {
     if (error instanceof Error) {
       return CorridorException.network("the socket's reader failed: " + error, error);
     }
-    return CorridorException.network(error.getClass().getSimpleName() + ": " + error.getMessage(), error);
+    return CorridorException.network(describe(error), error);
+  }
+
+  /**
+   * What happened, in words a user can read in a status line ("connection refused by
+   * feed.example.com:443"), rather than an exception's class and message
+   * ({@code "EOFException: null"}). The exception stays the error's cause for the details.
+   */
+  static String describe(Throwable error) {
+    String message = error.getMessage();
+    boolean hasMessage = message != null && !message.isEmpty();
+    if (error instanceof java.io.EOFException) {
+      return "connection closed by the server without a close frame";
+    }
+    if (error instanceof java.net.UnknownHostException) {
+      return "host not found" + (hasMessage ? ": " + firstLine(message) : "") + " (DNS lookup failed)";
+    }
+    if (error instanceof java.net.ConnectException) {
+      return "connection refused" + (hasMessage ? " (" + firstLine(message) + ")" : "");
+    }
+    if (error instanceof java.net.NoRouteToHostException) {
+      return "no route to the host (network unreachable)";
+    }
+    if (error instanceof java.net.SocketTimeoutException) {
+      return "the network did not answer in time";
+    }
+    if (error instanceof javax.net.ssl.SSLHandshakeException) {
+      return "TLS handshake failed" + (hasMessage ? ": " + firstLine(message) : "");
+    }
+    if (error instanceof javax.net.ssl.SSLException) {
+      return "TLS error" + (hasMessage ? ": " + firstLine(message) : "");
+    }
+    if (hasMessage) {
+      String lower = message.toLowerCase(Locale.ROOT);
+      if (lower.contains("connection reset")) return "connection reset by the server or the network";
+      if (lower.contains("broken pipe")) return "connection broken while writing (the other side closed it)";
+      if (lower.contains("socket closed") || lower.contains("socket is closed")) return "connection closed";
+      return firstLine(message) + " (" + error.getClass().getSimpleName() + ")";
+    }
+    return "connection failed (" + error.getClass().getSimpleName() + ")";
+  }
+
+  private static String firstLine(String s) {
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
   }
 
   /** Why the upgrade's answer cannot be used, or null if it can. */
