@@ -4,6 +4,7 @@ import dev.corridor.internal.ConnectionHealthAccess;
 import dev.corridor.internal.DefaultExecutors;
 import dev.corridor.internal.EventFanout;
 import dev.corridor.internal.Feedback;
+import dev.corridor.internal.FirstConnection;
 import dev.corridor.internal.Guarded;
 import dev.corridor.internal.RequiresApi26;
 import dev.corridor.internal.codec.EnvelopeCodec;
@@ -68,6 +69,7 @@ public final class CorridorClient {
   private final Counters counters = new Counters();
   private final ConnectionMachine machine;
   private final HealthWatch health;
+  private final FirstConnection firstConnection;
   private final Session session;
   private final Publisher publisher;
   private final Subscriptions subscriptions;
@@ -100,6 +102,7 @@ public final class CorridorClient {
         config.closeTimeoutNanos, config.maxInboundMessageBytes,
         config.compression, config.readHoldTimeoutNanos, reporter);
     ReadGate gate = new ReadGate(ReadGate.backlogLimit(config.maxInboundMessageBytes));
+    this.firstConnection = new FirstConnection(context, scheduler, completions);
     this.health = new HealthWatch(clock, scheduler, context, config.unackedThresholdNanos,
         config.silenceThresholdNanos, (delayed, silent, oldestAge, inboundAge) ->
         dispatchHealth(ConnectionHealthAccess.create(delayed, silent, oldestAge, inboundAge)));
@@ -131,16 +134,49 @@ public final class CorridorClient {
   }
 
   /**
-   * Starts connecting, and keeps the client connected until {@link #close()}. Calling it again has
-   * no effect.
+   * Starts connecting, and keeps the client connected until {@link #close()}: failed attempts are
+   * retried on their own (see {@link ExponentialBackoff}). Calling it again starts nothing new.
+   *
+   * <p>Returns a future that completes with the change into the client's first
+   * {@link ConnectionState#CONNECTED}, or into {@link ConnectionState#FAILED} or
+   * {@link ConnectionState#CLOSED} if the client ends first (its {@link StateChange#error()} says
+   * why). It never completes exceptionally and never blocks; it completes on one of Corridor's
+   * threads. An app need not wait for it: sends, subscriptions and requests made before the
+   * connection wait for it. To bound the wait, use {@link #connect(long, TimeUnit)}.
    *
    * @throws IllegalStateException if the client was already closed or failed
    */
-  public void connect() {
+  public CompletableFuture<StateChange> connect() {
+    return connect(0, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * As {@link #connect()}, but if neither happened within {@code timeout} the future completes with
+   * the latest state change instead: say CONNECTING to WAITING_TO_RETRY, whose error is the last
+   * attempt's failure. The client goes on trying; the timeout only ends the wait. A timeout of 0
+   * waits without a bound.
+   *
+   * <pre>{@code
+   * StateChange first = client.connect(10, TimeUnit.SECONDS).join(); // off the main thread
+   * if (first.current() != ConnectionState.CONNECTED) showOffline(first.error());
+   * }</pre>
+   *
+   * @throws IllegalStateException if the client was already closed or failed
+   */
+  public CompletableFuture<StateChange> connect(long timeout, TimeUnit unit) {
+    if (timeout < 0) throw new IllegalArgumentException("timeout must be >= 0: " + timeout + " " + unit);
     if (machine.state().isTerminal()) {
       throw new IllegalStateException("client is " + machine.state() + "; build a new one");
     }
+    CompletableFuture<StateChange> first = firstConnection.await(unit.toNanos(timeout));
     machine.connect();
+    return first;
+  }
+
+  /** Convenience for {@link #connect(long, TimeUnit)}; needs Android API 26. */
+  @RequiresApi26
+  public CompletableFuture<StateChange> connect(java.time.Duration timeout) {
+    return connect(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /**
@@ -321,6 +357,7 @@ public final class CorridorClient {
   }
 
   private void dispatch(StateChange change) {
+    firstConnection.stateChanged(change);
     for (StateListener listener : stateListeners) {
       Guarded.execute(callbackExecutor, () -> {
         try {

@@ -115,7 +115,7 @@ public final class FakeServer {
   public FakeServer() {
     transport.onOpen(socket -> {
       if (refusing) {
-        socket.failWithIo("Connection refused");
+        socket.listener.onFailure(new java.net.ConnectException("Connection refused"), -1, null);
       } else if (autoAccept) {
         accept(socket);
       }

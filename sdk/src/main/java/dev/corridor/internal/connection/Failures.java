@@ -76,6 +76,7 @@ final class Failures {
     if (hasMessage) {
       String lower = message.toLowerCase(Locale.ROOT);
       if (lower.contains("connection reset")) return "connection reset by the server or the network";
+      if (lower.contains("connection refused")) return "connection refused";
       if (lower.contains("broken pipe")) return "connection broken while writing (the other side closed it)";
       if (lower.contains("socket closed") || lower.contains("socket is closed")) return "connection closed";
       return firstLine(message) + " (" + error.getClass().getSimpleName() + ")";
