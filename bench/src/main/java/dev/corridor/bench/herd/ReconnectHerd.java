@@ -44,7 +44,8 @@ import java.util.concurrent.TimeUnit;
 public final class ReconnectHerd {
   /** Outcome of one simulated herd. */
   public record Result(String policy, int clients, long downMillis, long[] attemptsPer100ms,
-      int peakPerSecondAfterReturn, double attemptsPerClient, long millisTo99Percent) {
+      int peakPerSecondAfterReturn, double attemptsPerClient, long millisTo99Percent,
+      long medianMillisAfterReturn) {
 
     /** Peak attempts in any one-second window after the server returned, as a share of N. */
     public double peakShare() {
@@ -134,7 +135,8 @@ public final class ReconnectHerd {
    * The figures of a herd, real or simulated, from the attempts per 100 ms bucket and each
    * client's reconnection time (-1: never), both measured from the drop: the peak attempts in any
    * ten consecutive buckets from the one in which the server returned, the attempts per client,
-   * and the time by which 99 % of the clients were connected again (-1: never).
+   * the time by which 99 % of the clients were connected again (-1: never), and the median time
+   * from the server's return to a client's reconnection.
    */
   public static Result summarize(String name, int clients, long returnedMillis, long[] buckets,
       long[] connectedAtMillis) {
@@ -149,7 +151,9 @@ public final class ReconnectHerd {
     long[] times = Arrays.stream(connectedAtMillis).filter(t -> t >= 0).sorted().toArray();
     int rank = (int) Math.ceil(clients * 0.99);
     long to99 = times.length >= rank ? times[rank - 1] : -1;
-    return new Result(name, clients, returnedMillis, buckets, peak, (double) totalAttempts / clients, to99);
+    // Clients connected again before the return (none, unless the outage was shorter than their wait) count as 0.
+    long median = times.length >= (clients + 1) / 2 ? Math.max(0, times[(clients - 1) / 2] - returnedMillis) : -1;
+    return new Result(name, clients, returnedMillis, buckets, peak, (double) totalAttempts / clients, to99, median);
   }
 
   /** The table header for {@link #print}. */
