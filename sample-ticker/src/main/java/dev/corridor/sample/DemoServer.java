@@ -42,7 +42,7 @@ public final class DemoServer implements AutoCloseable {
     timers.setRemoveOnCancelPolicy(true);
     MarketFeed market = new MarketFeed(watchlist, updatesPerSecond, seed, System::currentTimeMillis);
     ProtocolEngine engine = new ProtocolEngine(config, market, timers, System::currentTimeMillis);
-    market.attach(engine);
+    market.attach(engine::publish);
     FeedServer server = new FeedServer(config, engine);
     try {
       server.start();
