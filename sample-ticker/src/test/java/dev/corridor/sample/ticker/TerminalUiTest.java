@@ -281,6 +281,11 @@ class TerminalUiTest {
     }
 
     @Override
+    public synchronized long nextEventInMillis(Mode mode) {
+      return enabled.contains(mode) && mode.isEvent() ? 2_000 : -1;
+    }
+
+    @Override
     public synchronized void killNow() {
       kills++;
     }
