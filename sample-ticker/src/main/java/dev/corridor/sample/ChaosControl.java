@@ -26,14 +26,13 @@ public interface ChaosControl {
     /** Abruptly drop a connection (TCP reset, no close frame). */
     KILL("kill", "drops a connection abruptly (no close frame)", 4_000, 8_000),
     /** Stop reading and writing a connection without closing it: a half-open link. */
-    STALL("stall", "half-opens a connection: silent, never closed, until the heartbeat gives up on it",
-        12_000, 20_000),
+    STALL("stall", "a connection goes silent but stays open; the heartbeat must notice", 12_000, 20_000),
     /** Restart the whole server, keeping sessions (clients resume). */
-    RESTART("restart", "restarts the server (" + RESTART_DOWNTIME_MILLIS / 1000 + " s down); sessions survive",
-        20_000, 30_000),
+    RESTART("restart", "restarts the server (down " + RESTART_DOWNTIME_MILLIS / 1000 + " s); sessions survive, "
+        + "clients resume", 20_000, 30_000),
     /** Restart the whole server, losing sessions and history (clients see discontinuities). */
-    RESTART_LOSE_SESSIONS("restart-lose", "restarts the server (" + RESTART_DOWNTIME_MILLIS / 1000
-        + " s down), losing sessions and history", 20_000, 30_000),
+    RESTART_LOSE_SESSIONS("restart-lose", "restarts the server (down " + RESTART_DOWNTIME_MILLIS / 1000
+        + " s), losing sessions and history", 20_000, 30_000),
     /** Delay acknowledgements of publishes by seconds. */
     DELAY_ACKS("delay-acks", "holds every publish ack for " + ACK_DELAY_MILLIS / 1000 + " s", 0, 0),
     /** Drop acknowledgements of publishes (the client resends after the next reconnect). */
