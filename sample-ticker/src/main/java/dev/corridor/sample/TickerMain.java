@@ -247,12 +247,15 @@ public final class TickerMain {
         reporter.printSummary(o.json);
       };
       if (!o.json) reporter.start();
-      try (ShutdownHooks.Registration hook = hooks.add(() -> {
+      ShutdownHooks.Registration hook = hooks.add(() -> {
         finish.run();
         interrupted.countDown();
-      })) {
+      });
+      try {
         if (o.durationSeconds > 0) interrupted.await(o.durationSeconds, TimeUnit.SECONDS);
         else interrupted.await();
+      } finally {
+        hook.close();
       }
       finish.run();
       return OK;
