@@ -27,8 +27,9 @@ public final class DemoServer implements AutoCloseable {
   }
 
   /**
-   * Starts a feed for {@code watchlist} moving {@code updatesPerSecond} times a second per symbol,
-   * deterministic for {@code seed}. Chaos starts with every mode off.
+   * Starts a feed for {@code watchlist} moving {@code updatesPerSecond} times a second per symbol;
+   * its prices and its chaos draw from {@link Seeds#of(long) seed}. Chaos starts with every mode
+   * off.
    *
    * @throws java.io.IOException if the port cannot be bound (e.g. it is in use)
    */
@@ -40,9 +41,9 @@ public final class DemoServer implements AutoCloseable {
       return t;
     });
     timers.setRemoveOnCancelPolicy(true);
-    MarketFeed market = new MarketFeed(watchlist, updatesPerSecond, seed, System::currentTimeMillis);
+    MarketFeed market = new MarketFeed(watchlist, updatesPerSecond, Seeds.of(seed).feed(), System::currentTimeMillis);
     ProtocolEngine engine = new ProtocolEngine(config, market, timers, System::currentTimeMillis);
-    market.attach(engine);
+    market.attach(engine::publish);
     FeedServer server = new FeedServer(config, engine);
     try {
       server.start();
@@ -51,7 +52,7 @@ public final class DemoServer implements AutoCloseable {
       throw e;
     }
     market.start(timers);
-    Chaos chaos = new Chaos(server, timers, seed ^ 0x5DEECE66DL, log);
+    Chaos chaos = new Chaos(server, timers, Seeds.of(seed).chaos(), log);
     chaos.start();
     return new DemoServer(timers, market, server, chaos);
   }

@@ -4,6 +4,8 @@ import dev.corridor.ConnectionState;
 import dev.corridor.CorridorClient;
 import dev.corridor.CorridorException;
 import dev.corridor.StateChange;
+import dev.corridor.sample.CommandLine.Options;
+import dev.corridor.sample.CommandLine.UsageException;
 import dev.corridor.sample.market.MarketFeed;
 import dev.corridor.sample.server.ServerConfig;
 import dev.corridor.sample.ticker.PlainReporter;
@@ -12,21 +14,20 @@ import dev.corridor.sample.ticker.TickerClient;
 import dev.corridor.sample.ticker.TickerModel;
 import java.io.PrintStream;
 import java.net.BindException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
 /**
- * The sample's command line. With no options: an embedded demo feed on a free loopback port and
- * the live ticker against it. {@code --server}: the feed only. {@code --connect URL}: the ticker
- * only, against any protocol v1 server. Bad input gets one line saying what is wrong and how to
+ * The sample's entry point. With no options: an embedded demo feed on a free loopback port and
+ * the live ticker against it. {@code --server}: the feed only, listing its topics.
+ * {@code --connect URL}: the ticker only, against any protocol v1 server. Bad input
+ * ({@link CommandLine}) and a feed that cannot listen get one line saying what is wrong and how to
  * fix it, and a non-zero exit.
  */
 public final class TickerMain {
@@ -50,160 +51,79 @@ public final class TickerMain {
     System.exit(code);
   }
 
-  /** Parsed command line. */
-  static final class Options {
-    boolean serverOnly;
-    String connect;
-    String host = "127.0.0.1";
-    int port = 0;
-    String token;
-    List<String> origins = new ArrayList<>();
-    List<ChaosControl.Mode> chaos = new ArrayList<>();
-    long seed = 42;
-    double rate = 4;
-    boolean burst;
-    List<String> symbols = new ArrayList<>(MarketFeed.DEFAULT_WATCHLIST.keySet());
-    boolean plain;
-    long durationSeconds = -1;
-    boolean json;
-    boolean help;
-  }
+  /** Where an interrupt (Ctrl-C, SIGTERM) is heard: a JVM shutdown hook, or a test's hand. */
+  interface ShutdownHooks {
+    /** Runs {@code hook} if the process is interrupted until the registration is closed. */
+    Registration add(Runnable hook);
 
-  /** A command-line mistake, with the fix. */
-  static final class UsageException extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    UsageException(String problem, String fix) {
-      super(problem + ". Fix: " + fix);
+    /** Removes the hook; harmless once the process is shutting down. */
+    interface Registration extends AutoCloseable {
+      @Override
+      void close();
     }
-  }
 
-  static Options parse(String[] args) throws UsageException {
-    Options o = new Options();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      switch (a) {
-        case "--server" -> o.serverOnly = true;
-        case "--connect" -> o.connect = value(args, ++i, a);
-        case "--host" -> o.host = value(args, ++i, a);
-        case "--port" -> o.port = intValue(args, ++i, a, 0, 65535);
-        case "--token" -> o.token = value(args, ++i, a);
-        case "--origin" -> o.origins.add(value(args, ++i, a));
-        case "--chaos" -> {
-          for (String m : value(args, ++i, a).split(",")) o.chaos.add(chaosMode(m.trim()));
+    /** The JVM's shutdown hooks. */
+    ShutdownHooks JVM = hook -> {
+      Thread t = new Thread(hook, "ticker-summary");
+      Runtime.getRuntime().addShutdownHook(t);
+      return () -> {
+        try {
+          Runtime.getRuntime().removeShutdownHook(t);
+        } catch (IllegalStateException e) {
+          // Shutting down: the hook runs anyway.
         }
-        case "--seed" -> o.seed = longValue(args, ++i, a);
-        case "--rate" -> o.rate = intValue(args, ++i, a, 1, 1000);
-        case "--burst" -> o.burst = true;
-        case "--symbols" -> {
-          o.symbols = new ArrayList<>();
-          for (String s : value(args, ++i, a).split(",")) {
-            if (!s.isBlank()) o.symbols.add(s.trim().toUpperCase(Locale.ROOT));
-          }
-        }
-        case "--plain" -> o.plain = true;
-        case "--duration" -> o.durationSeconds = intValue(args, ++i, a, 1, 86_400);
-        case "--json" -> o.json = true;
-        case "--help", "-h" -> o.help = true;
-        default -> throw new UsageException("unknown option " + a, "run with --help to see the options");
-      }
-    }
-    if (o.serverOnly && o.connect != null) {
-      throw new UsageException("--server and --connect exclude each other",
-          "use --server to run only the feed, --connect URL to run only the ticker");
-    }
-    if (o.connect != null) {
-      try {
-        CorridorClient.builder(o.connect);
-      } catch (IllegalArgumentException e) {
-        throw new UsageException("bad URL " + o.connect + " (" + e.getMessage() + ")",
-            "give a ws:// or wss:// URL, e.g. --connect ws://127.0.0.1:8080/v1");
-      }
-    }
-    return o;
+      };
+    };
   }
-
-  private static String value(String[] args, int i, String option) throws UsageException {
-    if (i >= args.length || args[i].startsWith("--")) {
-      throw new UsageException(option + " needs a value", "write " + option + " VALUE");
-    }
-    return args[i];
-  }
-
-  private static int intValue(String[] args, int i, String option, int min, int max) throws UsageException {
-    String v = value(args, i, option);
-    try {
-      int n = Integer.parseInt(v);
-      if (n < min || n > max) throw new NumberFormatException();
-      return n;
-    } catch (NumberFormatException e) {
-      throw new UsageException(option + " " + v + " is not a number from " + min + " to " + max,
-          "write e.g. " + option + " " + Math.max(min, 1));
-    }
-  }
-
-  private static long longValue(String[] args, int i, String option) throws UsageException {
-    String v = value(args, i, option);
-    try {
-      return Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw new UsageException(option + " " + v + " is not a whole number", "write e.g. " + option + " 7");
-    }
-  }
-
-  private static ChaosControl.Mode chaosMode(String name) throws UsageException {
-    for (ChaosControl.Mode m : ChaosControl.Mode.values()) {
-      if (m.name().equalsIgnoreCase(name.replace('-', '_'))) return m;
-    }
-    throw new UsageException("unknown chaos mode " + name, "use any of kill, stall, restart, "
-        + "restart-lose-sessions, delay-acks, drop-acks, trim-history (comma-separated)");
-  }
-
-  static final String HELP = String.join("\n",
-      "Corridor market ticker: live prices that survive dropped links, stalls and server restarts.",
-      "",
-      "  (no options)           embedded demo feed + live ticker",
-      "  --server               run only the demo feed (use --port to fix its port)",
-      "  --connect URL          run only the ticker, against any Corridor protocol v1 server",
-      "",
-      "Feed:   --host H  --port N  --token T  --origin O  --seed N  --rate N (updates/s/symbol)  --burst",
-      "        --chaos kill,stall,restart,restart-lose-sessions,delay-acks,drop-acks,trim-history",
-      "Ticker: --symbols AAPL,MSFT  --token T  --plain (one status line per second)",
-      "        --duration S (exit after S seconds with a summary)  --json (summary as JSON)",
-      "Keys:   a add  r remove  l alert  f focus  k kill link  n network down/up  1-7 chaos  q quit");
 
   static int run(String[] args, PrintStream out, PrintStream err, boolean tty) {
+    return run(args, out, err, tty, ShutdownHooks.JVM);
+  }
+
+  /**
+   * Runs the command line. {@code tty}: whether stdin and stdout are a terminal (the full screen
+   * needs one). {@code hooks}: where Ctrl-C is heard in the line-per-second and JSON modes, which
+   * then print the summary before the process ends.
+   */
+  static int run(String[] args, PrintStream out, PrintStream err, boolean tty, ShutdownHooks hooks) {
     Options o;
     try {
-      o = parse(args);
+      o = CommandLine.parse(args);
+      if (o.json && o.durationSeconds < 0 && !o.serverOnly && !tty) {
+        throw new UsageException("--json prints one summary when the run ends, and on a pipe only a "
+            + "signal ends it, which stops the reading end too", "add --duration S, e.g. --duration 30");
+      }
     } catch (UsageException e) {
       err.println("error: " + e.getMessage());
       return USAGE;
     }
     if (o.help) {
-      out.println(HELP);
+      out.println(CommandLine.HELP);
       return OK;
     }
+    TickerModel model = new TickerModel();
     DemoServer server = null;
     try {
       if (o.connect == null) {
         try {
-          server = startServer(o, o.serverOnly ? out::println : line -> { });
-        } catch (BindException e) {
-          err.println("error: port " + o.port + " on " + o.host + " is in use. Fix: choose another "
-              + "with --port, or --port 0 for a free one");
+          server = startServer(o, o.serverOnly ? out::println : model::note);
+        } catch (UsageException e) {
+          err.println("error: " + e.getMessage());
           return USAGE;
         }
       }
       if (o.serverOnly) {
         out.println("Corridor demo feed on " + server.url() + (o.token != null ? " (token required)" : "")
-            + ", chaos: " + server.chaos().describe() + ". Ctrl-C to stop.");
+            + ", chaos: " + server.chaos().describe() + ", seed " + o.seed + ". Ctrl-C to stop.");
+        for (String line : Topics.catalog(server.market().symbols())) out.println(line);
+        out.flush();
         waitFor(o.durationSeconds);
         return OK;
       }
-      return runTicker(o, server != null ? server.url() : o.connect, server, out, err, tty);
+      return runTicker(o, server != null ? server.url() : o.connect, server, model, out, err, tty, hooks);
     } catch (Exception e) {
-      err.println("error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+      err.println("error: " + e.getClass().getSimpleName() + ": " + e.getMessage() + ". Fix: check the "
+          + "options (--help lists them); if this persists, report it with the command line");
       return 1;
     } finally {
       if (server != null) {
@@ -216,6 +136,11 @@ public final class TickerMain {
     }
   }
 
+  /**
+   * Starts the embedded feed for {@code o}.
+   *
+   * @throws UsageException when it cannot listen where {@code --host} and {@code --port} say
+   */
   static DemoServer startServer(Options o, java.util.function.Consumer<String> log) throws Exception {
     ServerConfig config = ServerConfig.defaults().withHost(o.host).withPort(o.port).withToken(o.token)
         .withAllowedOrigins(o.origins);
@@ -227,9 +152,8 @@ public final class TickerMain {
     try {
       server = DemoServer.start(config, watchlist, o.rate, o.seed, log);
     } catch (java.io.IOException e) {
-      Throwable cause = e;
-      while (cause != null && !(cause instanceof BindException)) cause = cause.getCause();
-      if (cause != null) throw (BindException) cause;
+      UsageException explained = bindFailure(o, e);
+      if (explained != null) throw explained;
       throw e;
     }
     server.market().burst(o.burst);
@@ -237,14 +161,41 @@ public final class TickerMain {
     return server;
   }
 
-  private static int runTicker(Options o, String url, DemoServer server, PrintStream out, PrintStream err,
-      boolean tty) throws Exception {
-    TickerModel model = new TickerModel();
-    // The demo shortens the heartbeat so that a stalled (half-open) link is found in about 8 s.
-    CorridorClient.Builder builder = TickerClient.builder(url, o.token, null)
+  /** Why the feed cannot listen on {@code --host}/{@code --port}, with the fix; null if unknown. */
+  static UsageException bindFailure(Options o, Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      String message = String.valueOf(c.getMessage());
+      if (c instanceof java.nio.channels.UnresolvedAddressException
+          || c instanceof java.net.UnknownHostException || message.contains("<unresolved>")) {
+        return new UsageException("--host " + o.host + " is not an address or name this machine can "
+            + "resolve", "use --host 127.0.0.1 (this machine only) or --host 0.0.0.0 (every interface)");
+      }
+      if (c instanceof BindException && (message.contains("assign") || message.contains("not available"))) {
+        return new UsageException("cannot listen on " + o.host + ": it is not an address of this machine",
+            "use --host 127.0.0.1 (this machine only) or --host 0.0.0.0 (every interface)");
+      }
+      if (c instanceof BindException) {
+        return new UsageException("port " + o.port + " on " + o.host + " is in use",
+            "choose another with --port, or --port 0 for a free one");
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The client's builder for {@code o}: the token, the demo's short heartbeat (a stalled,
+   * half-open link is found in about 8 s), and reconnect jitter drawn from {@code --seed}.
+   */
+  static CorridorClient.Builder clientBuilder(Options o, String url) {
+    return TickerClient.builder(url, o.token, null)
         .heartbeatInterval(5, TimeUnit.SECONDS)
-        .pongTimeout(3, TimeUnit.SECONDS);
-    TickerClient ticker = new TickerClient(builder, model);
+        .pongTimeout(3, TimeUnit.SECONDS)
+        .random(Seeds.of(o.seed).clientRandom());
+  }
+
+  private static int runTicker(Options o, String url, DemoServer server, TickerModel model, PrintStream out,
+      PrintStream err, boolean tty, ShutdownHooks hooks) throws Exception {
+    TickerClient ticker = new TickerClient(clientBuilder(o, url), model);
     CountDownLatch firstConnect = new CountDownLatch(1);
     AtomicReference<StateChange> lastFailure = new AtomicReference<>();
     java.util.concurrent.atomic.AtomicInteger failedAttempts = new java.util.concurrent.atomic.AtomicInteger();
@@ -266,22 +217,47 @@ public final class TickerMain {
       }
       PlainReporter reporter = new PlainReporter(model, out);
       Terminal terminal = tty && !o.plain ? TerminalBuilder.builder().system(true).build() : null;
-      try {
-        if (terminal != null && TerminalUi.supports(terminal)) {
+      if (terminal != null && TerminalUi.supports(terminal)) {
+        try {
           TerminalUi ui = new TerminalUi(terminal, ticker, server != null ? server.chaos() : null);
           if (o.durationSeconds > 0) stopAfter(o.durationSeconds, ui::stop);
           ui.run();
-        } else {
-          if (!o.json) reporter.start();
-          waitFor(o.durationSeconds);
-          reporter.stop();
+        } finally {
+          terminal.close();
         }
-      } finally {
-        if (terminal != null) terminal.close();
+        ticker.close();
+        ticker.awaitClosed(6, TimeUnit.SECONDS);
+        reporter.printSummary(o.json);
+        return OK;
       }
-      ticker.close();
-      ticker.awaitClosed(6, TimeUnit.SECONDS);
-      reporter.printSummary(o.json);
+      if (terminal != null) terminal.close();
+      // Line per second (or JSON only): the run ends after --duration, or at Ctrl-C, which prints
+      // the summary too. Whichever comes first prints it, once.
+      AtomicBoolean summarised = new AtomicBoolean();
+      CountDownLatch interrupted = new CountDownLatch(1);
+      Runnable finish = () -> {
+        if (!summarised.compareAndSet(false, true)) return;
+        reporter.stop();
+        ticker.close();
+        try {
+          ticker.awaitClosed(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        reporter.printSummary(o.json);
+      };
+      if (!o.json) reporter.start();
+      ShutdownHooks.Registration hook = hooks.add(() -> {
+        finish.run();
+        interrupted.countDown();
+      });
+      try {
+        if (o.durationSeconds > 0) interrupted.await(o.durationSeconds, TimeUnit.SECONDS);
+        else interrupted.await();
+      } finally {
+        hook.close();
+      }
+      finish.run();
       return OK;
     } finally {
       ticker.close();

@@ -50,7 +50,7 @@ public final class MarketFeed implements ProtocolEngine.Application {
   private final AlertBook alerts = new AlertBook();
   private final LongSupplier clock;
   private final AtomicLong focusIntents = new AtomicLong();
-  private ProtocolEngine engine;
+  private volatile Sink sink;
   private ScheduledFuture<?> ticking;
   private volatile int burstFactor = 1;
 
@@ -67,9 +67,15 @@ public final class MarketFeed implements ProtocolEngine.Application {
     });
   }
 
-  /** Connects the feed to the engine it publishes through. */
-  public void attach(ProtocolEngine engine) {
-    this.engine = engine;
+  /** Where the feed's messages go: the protocol engine's {@code publish} in the server. */
+  @FunctionalInterface
+  public interface Sink {
+    void publish(String topic, String key, byte[] payload);
+  }
+
+  /** Connects the feed to what it publishes through, e.g. {@code engine::publish}. */
+  public void attach(Sink sink) {
+    this.sink = sink;
   }
 
   /** Starts ticking: every symbol moves {@code updatesPerSecond} times a second. */
@@ -122,7 +128,7 @@ public final class MarketFeed implements ProtocolEngine.Application {
             .setAskMicros(last + spread(last)).setTimeMs(now).build();
         quotes.put(symbol, q);
       }
-      ProtocolEngine e = engine;
+      Sink e = sink;
       if (e == null) continue;
       e.publish(Topics.quotes(symbol), symbol, q.toByteArray());
       e.publish(Topics.trades(symbol), symbol, Trade.newBuilder().setSymbol(symbol)
@@ -141,14 +147,47 @@ public final class MarketFeed implements ProtocolEngine.Application {
     return quotes.get(symbol);
   }
 
+  /**
+   * The feed's topics ({@link Topics#catalog}): {@code quotes.<SYM>} and {@code trades.<SYM>} for
+   * the symbols it serves and the client's own {@code alert-events.<client id>} may be subscribed;
+   * {@code alerts} and {@code intents} may be published. Using a known topic the wrong way round is
+   * {@code FORBIDDEN}, with a message saying the right way; any other topic is
+   * {@code UNKNOWN_TOPIC}.
+   */
+  @Override
+  public ProtocolEngine.Refusal checkTopic(String clientId, String topic, ProtocolEngine.TopicUse use) {
+    boolean market = Topics.isMarketTopic(topic);
+    if (market && quote(Topics.symbolOf(topic)) == null) {
+      return ProtocolEngine.Refusal.unknownTopic(topic, "this feed serves " + String.join(" ", symbols()));
+    }
+    boolean events = topic.startsWith(Topics.ALERT_EVENTS_PREFIX);
+    boolean inbound = topic.equals(Topics.ALERTS) || topic.equals(Topics.INTENTS);
+    if (!market && !events && !inbound) {
+      return ProtocolEngine.Refusal.unknownTopic(topic, "see docs/sample.md for the feed's topics");
+    }
+    if (use == ProtocolEngine.TopicUse.PUBLISH) {
+      return inbound ? null : ProtocolEngine.Refusal.forbidden(topic + " is published by the feed only");
+    }
+    if (inbound) {
+      return ProtocolEngine.Refusal.forbidden(topic + " only takes publishes from clients"
+          + (topic.equals(Topics.ALERTS) ? "; triggered alerts arrive on alert-events.<client id>" : ""));
+    }
+    if (events && !topic.equals(Topics.alertEvents(clientId))) {
+      return ProtocolEngine.Refusal.forbidden(topic + " belongs to another client; subscribe to "
+          + Topics.alertEvents(clientId));
+    }
+    return null;
+  }
+
   @Override
   public String onPublish(String clientId, Publish publish) {
     try {
       switch (publish.getTopic()) {
         case Topics.ALERTS -> {
           PriceAlert alert = PriceAlert.parseFrom(publish.getPayload());
-          if (alert.getAlertId().isEmpty() || quote(alert.getSymbol()) == null) {
-            return "unknown symbol or empty alert id";
+          if (alert.getAlertId().isEmpty()) return "empty alert id";
+          if (quote(alert.getSymbol()) == null) {
+            return "unknown symbol " + alert.getSymbol() + "; this feed serves " + String.join(" ", symbols());
           }
           alerts.apply(clientId, alert);
           return null;
@@ -159,7 +198,7 @@ public final class MarketFeed implements ProtocolEngine.Application {
           return null;
         }
         default -> {
-          return "unknown topic " + publish.getTopic();
+          return "unknown topic: " + publish.getTopic();
         }
       }
     } catch (InvalidProtocolBufferException e) {

@@ -5,53 +5,79 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
- * Seeded fault injection on a running {@link FeedServer}. Once a second each enabled mode fires
- * with its own probability (kill ~1 in 4, stall ~1 in 10, restart ~1 in 20, trim ~1 in 5);
- * ack faults apply while on. The same seed and the same switches give the same decisions.
+ * Seeded fault injection on a running {@link FeedServer}. Event modes fire on the timetable of a
+ * {@link ChaosSchedule} (the first event {@value ChaosControl#FIRST_EVENT_MILLIS} ms after a mode is
+ * switched on, then at the mode's intervals), checked every {@value #TICK_MILLIS} ms; the ack
+ * faults apply while on. The timetable depends only on the seed and on when modes are switched;
+ * which connection an event hits is drawn from a second seeded stream. Every event is reported to
+ * the log consumer in one line.
  */
 public final class Chaos implements ChaosControl, AutoCloseable {
-  /** How long a server restart keeps the port closed. */
-  public static final long RESTART_DOWNTIME_MILLIS = 2_000;
-  /** How long a stalled connection is kept half-open before it is dropped for good. */
+  /** How long a stalled connection is kept half-open before the server drops it for good. */
   public static final long STALL_MILLIS = 60_000;
+  /** How often the timetable is checked. */
+  static final long TICK_MILLIS = 250;
 
   private final FeedServer server;
   private final ProtocolEngine engine;
   private final ScheduledExecutorService timers;
-  private final Random random;
-  private final Set<Mode> enabled = EnumSet.noneOf(Mode.class);
+  private final LongSupplier clockMillis;
   private final Consumer<String> log;
+
+  // Guarded by this.
+  private final ChaosSchedule schedule;
+  private final Random victims;
+  private final Set<Mode> enabled = EnumSet.noneOf(Mode.class);
   private ScheduledFuture<?> ticking;
   private boolean restarting;
 
+  /** Chaos on {@code server} with the system's monotonic clock. */
   public Chaos(FeedServer server, ScheduledExecutorService timers, long seed, Consumer<String> log) {
+    this(server, timers, seed, log, () -> System.nanoTime() / 1_000_000L);
+  }
+
+  /** Chaos whose timetable runs on {@code clockMillis} (a fake one in tests). */
+  public Chaos(FeedServer server, ScheduledExecutorService timers, long seed, Consumer<String> log,
+      LongSupplier clockMillis) {
     this.server = server;
     this.engine = server.engine();
     this.timers = timers;
-    this.random = new Random(seed);
+    this.clockMillis = clockMillis;
     this.log = log;
+    Random seeds = new Random(seed);
+    this.schedule = new ChaosSchedule(seeds.nextLong());
+    this.victims = new Random(seeds.nextLong());
   }
 
+  /** Starts checking the timetable. */
   public synchronized void start() {
-    ticking = timers.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+    ticking = timers.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   @Override
   public synchronized void set(Mode mode, boolean on) {
     if (on) enabled.add(mode); else enabled.remove(mode);
+    schedule.set(mode, on, clockMillis.getAsLong());
     engine.faults().dropAcks = enabled.contains(Mode.DROP_ACKS);
-    engine.faults().ackDelayMillis = enabled.contains(Mode.DELAY_ACKS) ? 3_000 : 0;
+    engine.faults().ackDelayMillis = enabled.contains(Mode.DELAY_ACKS) ? ACK_DELAY_MILLIS : 0;
   }
 
   @Override
   public synchronized boolean isEnabled(Mode mode) {
     return enabled.contains(mode);
+  }
+
+  @Override
+  public synchronized long nextEventInMillis(Mode mode) {
+    return schedule.nextInMillis(mode, clockMillis.getAsLong());
   }
 
   @Override
@@ -63,40 +89,49 @@ public final class Chaos implements ChaosControl, AutoCloseable {
   @Override
   public synchronized String describe() {
     if (enabled.isEmpty()) return "off";
-    StringBuilder s = new StringBuilder();
-    for (Mode m : enabled) s.append(s.length() == 0 ? "" : " ").append(m.name().toLowerCase().replace('_', '-'));
+    StringJoiner s = new StringJoiner(" ");
+    for (Mode m : enabled) s.add(m.label());
     return s.toString();
   }
 
-  /** One round of decisions. Public so that tests can drive it without waiting. */
+  /** Fires what the timetable says is due now. Public so that tests can drive it without waiting. */
   public synchronized void tick() {
-    if (restarting) return;
+    for (Mode m : schedule.takeDue(clockMillis.getAsLong())) fire(m);
+  }
+
+  private void fire(Mode mode) {
+    if (restarting) return; // the server is down: nothing to hit
     List<ProtocolEngine.Connection> live = engine.connections();
-    if (enabled.contains(Mode.KILL) && chance(0.25) && !live.isEmpty()) {
-      live.get(random.nextInt(live.size())).disconnect();
-      log.accept("chaos: killed a connection");
-    }
-    if (enabled.contains(Mode.STALL) && chance(0.10) && !live.isEmpty()) {
-      ProtocolEngine.Connection c = live.get(random.nextInt(live.size()));
-      if (!c.isStalled()) {
+    switch (mode) {
+      case KILL -> {
+        if (live.isEmpty()) return;
+        live.get(victims.nextInt(live.size())).disconnect();
+        log.accept("chaos: killed a connection (no close frame)");
+      }
+      case STALL -> {
+        if (live.isEmpty()) return;
+        ProtocolEngine.Connection c = live.get(victims.nextInt(live.size()));
+        if (c.isStalled()) return;
         c.stall();
         timers.schedule(c::disconnect, STALL_MILLIS, TimeUnit.MILLISECONDS);
-        log.accept("chaos: stalled a connection (half-open)");
+        log.accept("chaos: stalled a connection (half-open: no data, no close)");
       }
+      case TRIM_HISTORY -> {
+        engine.trimHistories(TRIM_TO);
+        log.accept("chaos: trimmed replay history to " + TRIM_TO + " messages per topic");
+      }
+      case RESTART -> restart(true);
+      case RESTART_LOSE_SESSIONS -> restart(false);
+      default -> { } // the ack faults are standing
     }
-    if (enabled.contains(Mode.TRIM_HISTORY) && chance(0.20)) {
-      engine.trimHistories(5);
-      log.accept("chaos: trimmed history to 5 messages per topic");
-    }
-    boolean lose = enabled.contains(Mode.RESTART_LOSE_SESSIONS) && chance(0.05);
-    if (lose || (enabled.contains(Mode.RESTART) && chance(0.05))) restart(!lose);
   }
 
   /** Stops the server, optionally forgetting all state, and starts it again after the downtime. */
   public synchronized void restart(boolean keepSessions) {
     if (restarting) return;
     restarting = true;
-    log.accept("chaos: restarting the server" + (keepSessions ? "" : ", losing sessions and history"));
+    log.accept("chaos: restarting the server (" + RESTART_DOWNTIME_MILLIS / 1000 + " s down"
+        + (keepSessions ? ", sessions kept)" : ", losing sessions and history)"));
     try {
       server.stop();
       if (!keepSessions) engine.loseState();
@@ -115,10 +150,6 @@ public final class Chaos implements ChaosControl, AutoCloseable {
         }
       }
     }, RESTART_DOWNTIME_MILLIS, TimeUnit.MILLISECONDS);
-  }
-
-  private boolean chance(double p) {
-    return random.nextDouble() < p;
   }
 
   @Override

@@ -50,6 +50,31 @@ public final class ProtocolEngine {
     void disconnect();
   }
 
+  /** What a client wants to do with a topic. */
+  public enum TopicUse {
+    /** Subscribe to it (or ask for a replay of it). */
+    SUBSCRIBE,
+    /** Publish to it. */
+    PUBLISH
+  }
+
+  /**
+   * Why the application refuses a topic: the Error sent back (with {@code ref.topic} for a
+   * Subscribe, {@code ref.client_sequence} for a Publish), never retryable.
+   */
+  public record Refusal(ErrorCode code, String message) {
+    /** {@code ERROR_CODE_UNKNOWN_TOPIC}, "unknown topic: TOPIC" followed by {@code hint} if any. */
+    public static Refusal unknownTopic(String topic, String hint) {
+      return new Refusal(ErrorCode.ERROR_CODE_UNKNOWN_TOPIC,
+          "unknown topic: " + topic + (hint.isEmpty() ? "" : " (" + hint + ")"));
+    }
+
+    /** {@code ERROR_CODE_FORBIDDEN} with {@code message}. */
+    public static Refusal forbidden(String message) {
+      return new Refusal(ErrorCode.ERROR_CODE_FORBIDDEN, message);
+    }
+  }
+
   /** What the application behind the feed does with client messages. */
   public interface Application {
     /** Applies a publish; returns null to accept it, or an error message to reject it. */
@@ -57,6 +82,15 @@ public final class ProtocolEngine {
 
     /** Answers a request; null for an unknown method. */
     Response onRequest(String clientId, Request request);
+
+    /**
+     * Whether {@code clientId} may use {@code topic} so: null accepts, a {@link Refusal} refuses
+     * with its code and message. Asked before every Subscribe, ReplayRequest and Publish (before
+     * {@link #onPublish}). The default accepts every topic, for applications without a fixed set.
+     */
+    default Refusal checkTopic(String clientId, String topic, TopicUse use) {
+      return null;
+    }
   }
 
   /** Faults the chaos controller may switch on. Read under the engine's lock. */
@@ -254,7 +288,9 @@ public final class ProtocolEngine {
             subscriptions.remove(e.getUnsubscribe().getTopic());
             session.subscriptions.remove(e.getUnsubscribe().getTopic());
           }
-          case REPLAY_REQUEST -> replay(e.getReplayRequest().getFrom(), null);
+          case REPLAY_REQUEST -> {
+            if (!refused(e.getReplayRequest().getFrom().getTopic())) replay(e.getReplayRequest().getFrom(), null);
+          }
           case DELIVER_ACK -> onDeliverAck(e.getDeliverAck().getPositionsList());
           case PING -> send(env().setPong(Pong.newBuilder().setNonce(e.getPing().getNonce())
               .setPingSentAtMs(e.getPing().getSentAtMs()).setSentAtMs(clock.getAsLong())).build());
@@ -339,17 +375,27 @@ public final class ProtocolEngine {
 
     private void onPublish(Publish p) {
       String clientId = session.clientId;
+      Refusal refusal = application.checkTopic(clientId, p.getTopic(), TopicUse.PUBLISH);
       if (p.getDelivery() == DeliveryMode.DELIVERY_MODE_BEST_EFFORT || p.getClientSequence() == 0) {
-        if (p.getDeadlineMs() == 0 || p.getDeadlineMs() >= clock.getAsLong()) application.onPublish(clientId, p);
+        if (refusal != null) {
+          // Best effort has no sequence to refer to; the topic is what the client can match.
+          send(env().setError(Error.newBuilder().setCode(refusal.code()).setMessage(refusal.message())
+              .setTopic(p.getTopic())).build());
+        } else if (p.getDeadlineMs() == 0 || p.getDeadlineMs() >= clock.getAsLong()) {
+          application.onPublish(clientId, p);
+        }
         return;
       }
       ClientSequences seqs = clients.computeIfAbsent(clientId, id -> new ClientSequences());
       if (seqs.settle(p.getClientSequence(), config.dedupeWindow())) {
         boolean late = p.getDeadlineMs() != 0 && p.getDeadlineMs() < clock.getAsLong();
-        String rejection = late ? null : application.onPublish(clientId, p);
-        if (rejection != null) {
-          send(env().setError(Error.newBuilder().setCode(ErrorCode.ERROR_CODE_REJECTED)
-              .setMessage(rejection).setClientSequence(p.getClientSequence())).build());
+        if (refusal == null && !late) {
+          String rejection = application.onPublish(clientId, p);
+          if (rejection != null) refusal = new Refusal(ErrorCode.ERROR_CODE_REJECTED, rejection);
+        }
+        if (refusal != null) {
+          send(env().setError(Error.newBuilder().setCode(refusal.code())
+              .setMessage(refusal.message()).setClientSequence(p.getClientSequence())).build());
         }
       }
       // Duplicates are acknowledged again: the first ack may be what was lost.
@@ -373,6 +419,7 @@ public final class ProtocolEngine {
     }
 
     private void onSubscribe(Subscribe sub) {
+      if (refused(sub.getTopic())) return; // not recorded: a resumed session does not bring it back
       Subscription s = new Subscription(sub);
       subscriptions.put(sub.getTopic(), s);
       session.subscriptions.put(sub.getTopic(), sub);
@@ -382,6 +429,15 @@ public final class ProtocolEngine {
       } else {
         subscribed(sub, log);
       }
+    }
+
+    /** Sends the application's refusal of subscribing to {@code topic}, if it refuses; true then. */
+    private boolean refused(String topic) {
+      Refusal refusal = application.checkTopic(session.clientId, topic, TopicUse.SUBSCRIBE);
+      if (refusal == null) return false;
+      send(env().setError(Error.newBuilder().setCode(refusal.code()).setMessage(refusal.message())
+          .setRetryable(false).setTopic(topic)).build());
+      return true;
     }
 
     private void subscribed(Subscribe sub, TopicLog log) {

@@ -7,12 +7,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The ticker without a full-screen terminal (output not a TTY, or {@code --plain}): one status line
- * per second, then the run's {@link TickerSummary} as text or JSON.
+ * per second, each preceded by the notable events since the last one (as {@code # } lines, so a
+ * script can skip them), then the run's {@link TickerSummary} as text or JSON.
  *
  * <pre>
- * CONNECTED  rtt 12ms  reconnects 0  msgs/s 120  outbox 0  |  AAPL 189.25  MSFT 410.10
- * WAITING_TO_RETRY (retry in 1.2s)  rtt 12ms  reconnects 1  msgs/s 0  outbox 2  |  AAPL 189.25  MSFT -
+ * CONNECTED  rtt 12ms  msgs/s 120  reconnects 0  outbox 0  rejected 0  |  AAPL 189.25  MSFT 410.10
+ * # chaos: killed a connection (no close frame)
+ * WAITING_TO_RETRY (retry in 1.2s)  rtt -  msgs/s -  reconnects 0  outbox 2  rejected 0  |  AAPL 189.25  MSFT -
  * </pre>
+ *
+ * The status fields are the full screen's, in the same order ({@link StatusLine}).
  *
  * <p><b>Thread:</b> {@link #start()} prints from a daemon thread ({@code ticker-report});
  * {@link #printLine()} and {@link #printSummary(boolean)} print on the caller's thread. Lines are
@@ -21,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 public final class PlainReporter implements AutoCloseable {
   private final TickerModel model;
   private final PrintStream out;
+  /** Events already printed; touched only by the printing thread. */
+  private long eventsPrinted;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "ticker-report");
     t.setDaemon(true);
@@ -34,21 +40,15 @@ public final class PlainReporter implements AutoCloseable {
   }
 
   /** The status line for {@code view}, without a line break. */
-  public static String statusLine(TickerModel.View view) {
-    StringBuilder s = new StringBuilder(view.state().name());
-    if (view.retryInMillis() >= 0) s.append(" (retry in ").append(Fmt.seconds(view.retryInMillis())).append(')');
-    if (view.networkDown()) s.append(" [network down]");
-    s.append("  rtt ").append(Fmt.rtt(view.rttNanos()));
-    s.append("  reconnects ").append(view.reconnects());
-    s.append("  msgs/s ").append(Fmt.rate(view.messagesPerSecond()));
-    s.append("  outbox ").append(view.outboxMessages());
+  public static String statusLine(TickerView view) {
+    StringBuilder s = new StringBuilder(StatusLine.plain(view));
     if (!view.summary().ok()) {
       s.append("  APP CHECK: ").append(view.summary().appDuplicates()).append(" duplicates, ")
           .append(view.summary().appGaps()).append(" gaps");
     }
     if (!view.rows().isEmpty()) {
       s.append("  |");
-      for (TickerModel.Row r : view.rows()) {
+      for (SymbolRow r : view.rows()) {
         s.append("  ").append(r.symbol()).append(' ').append(r.hasQuote() ? Fmt.price(r.lastMicros()) : "-");
       }
     }
@@ -60,11 +60,16 @@ public final class PlainReporter implements AutoCloseable {
     timer.scheduleAtFixedRate(this::printLine, 0, 1, TimeUnit.SECONDS);
   }
 
-  /** Prints one status line now. */
+  /** Prints the events since the last line, then one status line, now. */
   public void printLine() {
     try {
+      TickerModel.Events events = model.eventsAfter(eventsPrinted);
+      long missed = events.count() - eventsPrinted - events.events().size();
+      eventsPrinted = events.count();
       String line = statusLine(model.view());
       synchronized (out) {
+        if (missed > 0) out.println("# (" + missed + " more events)");
+        for (String e : events.events()) out.println("# " + e);
         out.println(line);
         out.flush();
       }

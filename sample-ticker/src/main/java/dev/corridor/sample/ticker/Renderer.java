@@ -5,39 +5,43 @@ import dev.corridor.SendResult;
 import dev.corridor.sample.ChaosControl;
 import dev.corridor.sample.proto.PriceAlert;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.jline.utils.AttributedString;
 import org.jline.utils.AttributedStringBuilder;
 import org.jline.utils.AttributedStyle;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Lays out one screen of the ticker from a {@link TickerModel.View}: a pure function of the view,
+ * Lays out one screen of the ticker from a {@link TickerView}: a pure function of the view,
  * the UI's own state and the terminal size, returning exactly {@code height} lines of at most
  * {@code width} columns.
  *
  * <pre>
- * status      CONNECTED  rtt 12ms  reconnects 2  outbox 0  msgs/s 120
+ * status      CONNECTED  rtt 12ms  msgs/s 120  reconnects 2  outbox 0  rejected 0
  * counters    replays 5  discontinuities 0  drops expired 2, superseded 1
  * health      app check ok  network up  (last error: ...)
- * chaos       chaos off  1:kill 2:stall 3:restart 4:restart-lose 5:delay-acks 6:drop-acks 7:trim
+ * chaos keys  chaos  1:kill 2:stall 3:restart 4:restart-lose 5:delay-acks 6:drop-acks 7:trim
+ * chaos next  next:  kill in 2.1s (every 4-8 s)  delay-acks on
  *             (blank)
  * table         SYMBOL    LAST    CHG    %CHG        BID/ASK  TRADES  TREND
  *             &gt; AAPL    189.25  +1.25  +0.66%  189.20/189.30      42  ▁▃▅█
  *             (blank)
- * alerts      ALERTS  sent 1  acked 1  superseded 0  expired 0
+ * alerts      ALERTS  sent 1  acked 1  superseded 0  expired 0  rejected 0
  *               a1  AAPL  &gt; 190.00  ACKNOWLEDGED
  *             ... blank filler ...
  * notice      the UI's notice, else the model's last event
  * help        a add  r remove  l alert ...   (or the prompt while one is open)
  * </pre>
  *
- * Prices are shown with 2 decimals, 4 below 10. Rising prices are green, falling red.
- * {@link #renderPlain} gives the same lines as plain text, without trailing spaces, for tests and
- * non-ANSI output.
+ * The status line has the same fields in the same order as plain mode's ({@link StatusLine}).
+ * Chaos modes go by their {@link ChaosControl.Mode#label() label} in the legend and in the
+ * next-event line alike. Prices are shown with 2 decimals, 4 below 10. Rising prices are green,
+ * falling red. {@link #renderPlain} gives the same lines as plain text, without trailing spaces,
+ * for tests and non-ANSI output.
  *
  * <p><b>Thread:</b> stateless; any thread.
  */
@@ -58,26 +62,29 @@ public final class Renderer {
    * What the UI itself adds to the model's view.
    *
    * @param selected index of the selected row (may be out of range: nothing is selected then)
-   * @param chaos {@link ChaosControl#describe()}, or null when no chaos control is available
-   * @param chaosEnabled modes currently on (highlighted in the legend)
+   * @param chaos the chaos modes that are on, each with the time to its next event in ms (-1 for
+   *     a standing mode); null when no chaos control is available
    * @param prompt the open prompt including what was typed so far, shown instead of the help line
    * @param notice a message for the user, shown instead of the model's last event
    */
-  public record UiState(int selected, @Nullable String chaos, Set<ChaosControl.Mode> chaosEnabled,
+  public record UiState(int selected, @Nullable Map<ChaosControl.Mode, Long> chaos,
       @Nullable String prompt, @Nullable String notice) {
     /** Nothing selected, no chaos control, no prompt, no notice. */
-    public static final UiState NONE = new UiState(-1, null, Set.of(), null, null);
+    public static final UiState NONE = new UiState(-1, null, null, null);
 
     public UiState {
-      chaosEnabled = Set.copyOf(chaosEnabled);
+      if (chaos != null) {
+        EnumMap<ChaosControl.Mode, Long> copy = new EnumMap<>(ChaosControl.Mode.class);
+        copy.putAll(chaos);
+        chaos = Collections.unmodifiableMap(copy);
+      }
     }
   }
 
   /** The screen as styled lines: exactly {@code height} of them, each at most {@code width} wide. */
-  public static List<AttributedString> render(TickerModel.View view, UiState ui, int width,
-      int height) {
+  public static List<AttributedString> render(TickerView view, UiState ui, int width, int height) {
     List<AttributedString> top = List.of(statusLine(view), countersLine(view), healthLine(view),
-        chaosLine(ui), AttributedString.EMPTY);
+        chaosLegend(ui), chaosNext(ui), AttributedString.EMPTY);
     List<AttributedString> bottom = List.of(noticeLine(view, ui), helpLine(ui));
     List<AttributedString> out = new ArrayList<>(Math.max(height, 0));
     if (height < top.size() + bottom.size()) {
@@ -107,7 +114,7 @@ public final class Renderer {
   }
 
   /** {@link #render} as plain text, trailing spaces removed. */
-  public static List<String> renderPlain(TickerModel.View view, UiState ui, int width, int height) {
+  public static List<String> renderPlain(TickerView view, UiState ui, int width, int height) {
     List<String> out = new ArrayList<>();
     for (AttributedString line : render(view, ui, width, height)) out.add(line.toString().stripTrailing());
     return out;
@@ -115,21 +122,17 @@ public final class Renderer {
 
   // ---------------------------------------------------------------- status
 
-  private static AttributedString statusLine(TickerModel.View v) {
+  private static AttributedString statusLine(TickerView v) {
     AttributedStringBuilder b = new AttributedStringBuilder();
-    b.styled(stateStyle(v.state()), v.state().name());
-    if (v.retryInMillis() >= 0) b.append(" (retry in " + Fmt.seconds(v.retryInMillis()) + ")");
-    b.append("  rtt " + Fmt.rtt(v.rttNanos()));
-    b.append("  reconnects " + v.reconnects());
-    b.append("  outbox " + v.outboxMessages());
-    b.append("  msgs/s " + Fmt.rate(v.messagesPerSecond()));
+    b.styled(stateStyle(v.state()), StatusLine.state(v));
+    for (String field : StatusLine.counters(v)) b.append("  ").append(field);
     return b.toAttributedString();
   }
 
-  private static AttributedString countersLine(TickerModel.View v) {
+  private static AttributedString countersLine(TickerView v) {
     AttributedStringBuilder b = new AttributedStringBuilder();
-    b.append("replays " + v.replays());
-    b.append("  discontinuities " + v.discontinuities());
+    b.append("replays " + v.summary().replayed());
+    b.append("  discontinuities " + v.summary().discontinuities());
     b.append("  drops ");
     if (v.drops().isEmpty()) {
       b.append("none");
@@ -160,7 +163,7 @@ public final class Renderer {
     }
   }
 
-  private static AttributedString healthLine(TickerModel.View v) {
+  private static AttributedString healthLine(TickerView v) {
     AttributedStringBuilder b = new AttributedStringBuilder();
     TickerSummary s = v.summary();
     b.append("app check ");
@@ -178,40 +181,55 @@ public final class Renderer {
     return b.toAttributedString();
   }
 
-  private static AttributedString chaosLine(UiState ui) {
+  private static AttributedString chaosLegend(UiState ui) {
     AttributedStringBuilder b = new AttributedStringBuilder();
     if (ui.chaos() == null) {
       return b.append("chaos ").styled(DIM, "unavailable (client only)").toAttributedString();
     }
-    b.append("chaos ").styled(ui.chaosEnabled().isEmpty() ? AttributedStyle.DEFAULT : WARN.bold(), ui.chaos());
-    b.append(" ");
+    b.append("chaos ");
     ChaosControl.Mode[] modes = ChaosControl.Mode.values();
     for (int i = 0; i < modes.length; i++) {
       b.append(" ");
-      String label = (i + 1) + ":" + modeLabel(modes[i]);
-      b.styled(ui.chaosEnabled().contains(modes[i]) ? AttributedStyle.INVERSE : DIM, label);
+      String label = (i + 1) + ":" + modes[i].label();
+      b.styled(ui.chaos().containsKey(modes[i]) ? AttributedStyle.INVERSE : DIM, label);
     }
     return b.toAttributedString();
   }
 
-  /** A short name for a chaos mode, as in the legend: {@code RESTART_LOSE_SESSIONS} -> "restart-lose". */
-  static String modeLabel(ChaosControl.Mode mode) {
-    switch (mode.name()) {
-      case "RESTART_LOSE_SESSIONS":
-        return "restart-lose";
-      case "TRIM_HISTORY":
-        return "trim";
-      default:
-        return mode.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  /**
+   * When the chaos modes that are on act next, and how often:
+   * {@code next:  kill in 2.1s (every 4-8 s)  delay-acks on}.
+   */
+  private static AttributedString chaosNext(UiState ui) {
+    Map<ChaosControl.Mode, Long> chaos = ui.chaos();
+    if (chaos == null) return AttributedString.EMPTY;
+    if (chaos.isEmpty()) {
+      return new AttributedString("chaos off: 1-7 switch a fault on, k kills the connection now", DIM);
     }
+    AttributedStringBuilder b = new AttributedStringBuilder().append("next:");
+    for (Map.Entry<ChaosControl.Mode, Long> e : chaos.entrySet()) {
+      b.append("  ").styled(WARN.bold(), e.getKey().label());
+      ChaosControl.Mode m = e.getKey();
+      b.append(e.getValue() < 0 ? " on" : " in " + Fmt.seconds(e.getValue()) + " (every "
+          + m.minIntervalMillis() / 1000 + "-" + m.maxIntervalMillis() / 1000 + " s)");
+    }
+    return b.toAttributedString();
+  }
+
+  /**
+   * What the UI says when a chaos key switches {@code mode}: what it does, e.g.
+   * {@code "kill on: drops a connection abruptly (no close frame)"}; the next-event line says when.
+   */
+  static String chaosNotice(ChaosControl.Mode mode, boolean on) {
+    return on ? mode.label() + " on: " + mode.effect() : mode.label() + " off";
   }
 
   // ---------------------------------------------------------------- table
 
-  private static List<AttributedString> table(TickerModel.View v, UiState ui) {
+  private static List<AttributedString> table(TickerView v, UiState ui) {
     String[] headers = {"SYMBOL", "LAST", "CHG", "%CHG", "BID/ASK", "TRADES"};
     List<String[]> cells = new ArrayList<>();
-    for (TickerModel.Row r : v.rows()) {
+    for (SymbolRow r : v.rows()) {
       if (r.hasQuote()) {
         int decimals = Fmt.decimalsFor(r.lastMicros());
         cells.add(new String[] {r.symbol(), Fmt.price(r.lastMicros()),
@@ -239,7 +257,7 @@ public final class Renderer {
       return out;
     }
     for (int i = 0; i < cells.size(); i++) {
-      TickerModel.Row r = v.rows().get(i);
+      SymbolRow r = v.rows().get(i);
       String[] row = cells.get(i);
       boolean selected = i == ui.selected();
       AttributedStyle base = selected ? BOLD : AttributedStyle.DEFAULT;
@@ -255,10 +273,10 @@ public final class Renderer {
         b.styled(style, Fmt.padLeft(row[c], widths[c]));
       }
       b.append("  ");
-      if (r.rejected() != null) {
-        b.styled(DOWN, "refused: " + r.rejected());
-      } else {
+      if (r.hasQuote()) {
         b.styled(move, r.sparkline());
+      } else {
+        b.styled(DIM, "waiting for the first quote");
       }
       out.add(b.toAttributedString());
     }
@@ -267,12 +285,13 @@ public final class Renderer {
 
   // ---------------------------------------------------------------- alerts
 
-  private static List<AttributedString> alerts(TickerModel.View v) {
+  private static List<AttributedString> alerts(TickerView v) {
     List<AttributedString> out = new ArrayList<>();
+    TickerSummary s = v.summary();
     out.add(new AttributedStringBuilder()
         .styled(BOLD, "ALERTS")
-        .append("  sent " + v.alertsSent() + "  acked " + v.alertsAcked() + "  superseded "
-            + v.alertsSuperseded() + "  expired " + v.alertsExpired())
+        .append("  sent " + s.alertsSent() + "  acked " + s.alertsAcked() + "  superseded "
+            + s.alertsSuperseded() + "  expired " + s.alertsExpired() + "  rejected " + s.alertsRejected())
         .toAttributedString());
     if (v.alerts().isEmpty()) {
       out.add(new AttributedString("  none yet: press l to set one", DIM));
@@ -281,12 +300,12 @@ public final class Renderer {
     int idWidth = 0;
     int symbolWidth = 0;
     int priceWidth = 0;
-    for (TickerModel.Alert a : v.alerts()) {
+    for (AlertRow a : v.alerts()) {
       idWidth = Math.max(idWidth, a.id().length());
       symbolWidth = Math.max(symbolWidth, a.symbol().length());
       priceWidth = Math.max(priceWidth, threshold(a).length());
     }
-    for (TickerModel.Alert a : v.alerts()) {
+    for (AlertRow a : v.alerts()) {
       AttributedStringBuilder b = new AttributedStringBuilder();
       b.append("  ").append(Fmt.padRight(a.id(), idWidth));
       b.append("  ").append(Fmt.padRight(a.symbol(), symbolWidth));
@@ -299,7 +318,7 @@ public final class Renderer {
     return out;
   }
 
-  private static String threshold(TickerModel.Alert a) {
+  private static String threshold(AlertRow a) {
     return a.direction() == null ? "-" : Fmt.price(a.thresholdMicros());
   }
 
@@ -308,7 +327,7 @@ public final class Renderer {
     return d == PriceAlert.Direction.BELOW ? "<" : ">";
   }
 
-  private static AttributedStyle alertStyle(TickerModel.AlertStatus status) {
+  private static AttributedStyle alertStyle(AlertStatus status) {
     switch (status) {
       case ACKNOWLEDGED:
         return UP;
@@ -324,7 +343,7 @@ public final class Renderer {
 
   // ---------------------------------------------------------------- bottom
 
-  private static AttributedString noticeLine(TickerModel.View v, UiState ui) {
+  private static AttributedString noticeLine(TickerView v, UiState ui) {
     if (ui.notice() != null) return new AttributedString(ui.notice(), WARN);
     if (v.lastEvent() != null) return new AttributedString(v.lastEvent(), DIM);
     return AttributedString.EMPTY;

@@ -3,10 +3,10 @@ package dev.corridor.sample.ticker;
 import dev.corridor.sample.ChaosControl;
 import dev.corridor.sample.proto.PriceAlert;
 import java.io.IOException;
-import java.util.EnumSet;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,6 +31,7 @@ import org.jspecify.annotations.Nullable;
  * l        set or edit an alert: ID SYMBOL &gt;|&lt; PRICE   f   focus the selected symbol
  * ↑ / ↓    select a row                                 n   simulate network down / up
  * k        kill every connection now (chaos)            1-7 toggle a chaos mode, in enum order
+ *                                                       (the notice says what it does and when)
  * q        quit (also Ctrl-C)
  * </pre>
  *
@@ -87,6 +88,8 @@ public final class TerminalUi {
   private @Nullable PromptKind prompt;
   private final StringBuilder input = new StringBuilder();
   private @Nullable String notice;
+  /** The model's event count when the notice was set: a newer event takes the notice line. */
+  private long noticeAtEvent;
 
   /**
    * A UI for {@code client}'s model on {@code terminal}, with chaos keys acting on {@code chaos}
@@ -193,9 +196,10 @@ public final class TerminalUi {
           display.resize(effective);
           display.clear();
         }
-        TickerModel.View view = model.view();
+        TickerView view = model.view();
         clampSelection(view.rows().size());
         String promptText = prompt == null ? null : prompt.label + input;
+        if (notice != null && view.eventCount() > noticeAtEvent) notice = null;
         List<AttributedString> lines = Renderer.render(view, uiState(promptText), cols, rows);
         boolean showCursor = promptText != null;
         if (showCursor != cursorShown) {
@@ -214,13 +218,14 @@ public final class TerminalUi {
   }
 
   private Renderer.UiState uiState(@Nullable String promptText) {
-    String description = null;
-    Set<ChaosControl.Mode> enabled = EnumSet.noneOf(ChaosControl.Mode.class);
+    Map<ChaosControl.Mode, Long> modes = null;
     if (chaos != null) {
-      description = chaos.describe();
-      for (ChaosControl.Mode m : ChaosControl.Mode.values()) if (chaos.isEnabled(m)) enabled.add(m);
+      modes = new EnumMap<>(ChaosControl.Mode.class);
+      for (ChaosControl.Mode m : ChaosControl.Mode.values()) {
+        if (chaos.isEnabled(m)) modes.put(m, chaos.nextEventInMillis(m));
+      }
     }
-    return new Renderer.UiState(selected, description, enabled, promptText, notice);
+    return new Renderer.UiState(selected, modes, promptText, notice);
   }
 
   private void clampSelection(int rowCount) {
@@ -316,7 +321,7 @@ public final class TerminalUi {
           notice("chaos unavailable");
         } else {
           chaos.killNow();
-          notice("killed every connection");
+          notice("k: killed every connection now (no close frame); the client reconnects on its own");
         }
         break;
       case KEY_UP:
@@ -345,7 +350,7 @@ public final class TerminalUi {
     ChaosControl.Mode mode = modes[index];
     boolean on = !chaos.isEnabled(mode);
     chaos.set(mode, on);
-    notice(Renderer.modeLabel(mode) + (on ? " on" : " off"));
+    notice(Renderer.chaosNotice(mode, on));
   }
 
   private void onPromptKey(int key) {
@@ -421,8 +426,10 @@ public final class TerminalUi {
   }
 
   private void notice(@Nullable String text) {
+    long events = model.eventCount();
     synchronized (lock) {
       notice = text;
+      noticeAtEvent = events;
     }
   }
 

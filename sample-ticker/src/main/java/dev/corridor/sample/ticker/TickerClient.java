@@ -40,7 +40,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Per symbol it subscribes {@code quotes.<SYM>} ({@link SubscribeOptions#LATEST}) and
  * {@code trades.<SYM>} (RELIABLE), and once {@code alert-events.<clientId>} (RELIABLE). When a
  * trades stream reports a {@link Discontinuity} it asks the server for a {@code snapshot} of that
- * symbol to resynchronise its quote. Alerts go out as acknowledged {@code PriceAlert}s keyed
+ * symbol to resynchronise its quote. When the server refuses a symbol's topics (it does not publish
+ * that symbol) the symbol is removed and the model says why. Alerts go out as acknowledged
+ * {@code PriceAlert}s keyed
  * {@link Topics#alertKey}, focus changes as best-effort {@code FocusIntent}s with a 2 s TTL.
  *
  * <p><b>Construction.</b> The caller configures a {@link CorridorClient.Builder} (URL, token,
@@ -164,6 +166,11 @@ public final class TickerClient implements AutoCloseable {
         throw e;
       }
       subscriptions.put(sym, List.of(quotes, trades));
+      if (!model.symbols().contains(sym)) {
+        // Refused (or removed) before the subscriptions were recorded: give them up now.
+        List<Subscription> late = subscriptions.remove(sym);
+        if (late != null) late.forEach(Subscription::unsubscribe);
+      }
       return true;
     } catch (RuntimeException e) {
       model.removeSymbol(sym);
@@ -187,9 +194,25 @@ public final class TickerClient implements AutoCloseable {
 
       @Override
       public void onRejected(String errorCode, String message) {
-        model.onRejected(topic, errorCode);
+        onRefused(topic, errorCode, message);
       }
     };
+  }
+
+  /**
+   * The server refused the subscription to {@code topic}. A symbol the feed does not publish is
+   * taken off the screen at once (its other topic unsubscribed too), with the server's reason: a
+   * row of dashes waiting for quotes that never come would tell the user nothing.
+   */
+  void onRefused(String topic, String errorCode, String message) {
+    String reason = message.isEmpty() ? errorCode : message;
+    if (Topics.isMarketTopic(topic)) {
+      String sym = Topics.symbolOf(topic);
+      if (removeSymbol(sym)) model.onSymbolRefused(sym, reason);
+      // else: the other topic of a symbol already refused, or one the user removed meanwhile
+    } else {
+      model.onSubscriptionRefused(topic, errorCode, message);
+    }
   }
 
   /**

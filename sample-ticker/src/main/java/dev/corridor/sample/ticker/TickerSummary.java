@@ -13,12 +13,13 @@ import dev.corridor.ClientStats;
  * @param replayed deliveries flagged {@code isReplay()}
  * @param discontinuities discontinuities reported to the listeners
  * @param reconnects connections after the first
+ * @param alertsRejected alert edits the server refused (each shows the server's reason)
  * @param appDuplicates duplicates the application saw on {@code trades.*}: must be 0
  * @param appGaps unannounced gaps the application saw on {@code trades.*}: must be 0
  */
 public record TickerSummary(long received, long trades, long duplicatesSuppressed, long gapsReplayed,
     long replayed, long discontinuities, long reconnects, long alertsSent, long alertsAcked,
-    long alertsSuperseded, long alertsExpired, long appDuplicates, long appGaps) {
+    long alertsSuperseded, long alertsExpired, long alertsRejected, long appDuplicates, long appGaps) {
 
   /** True when the application saw no duplicate and no unannounced gap. */
   public boolean ok() {
@@ -38,6 +39,7 @@ public record TickerSummary(long received, long trades, long duplicatesSuppresse
         + ",\"alertsAcked\":" + alertsAcked
         + ",\"alertsSuperseded\":" + alertsSuperseded
         + ",\"alertsExpired\":" + alertsExpired
+        + ",\"alertsRejected\":" + alertsRejected
         + ",\"appDuplicates\":" + appDuplicates
         + ",\"appGaps\":" + appGaps
         + ",\"ok\":" + ok()
@@ -53,7 +55,7 @@ public record TickerSummary(long received, long trades, long duplicatesSuppresse
         + "discontinuities        " + discontinuities + "\n"
         + "reconnects             " + reconnects + "\n"
         + "alerts                 sent " + alertsSent + ", acked " + alertsAcked + ", superseded "
-        + alertsSuperseded + ", expired " + alertsExpired + "\n"
+        + alertsSuperseded + ", expired " + alertsExpired + ", rejected " + alertsRejected + "\n"
         + "application saw        " + appDuplicates + " duplicates, " + appGaps + " gaps"
         + (ok() ? " (ok)" : " (BROKEN)") + "\n";
   }

@@ -32,7 +32,7 @@ class ServerProtocolTest {
   private FeedServer start(ServerConfig config) throws Exception {
     market = new MarketFeed(Map.of("AAPL", 100.0), 1, 7, System::currentTimeMillis);
     ProtocolEngine engine = new ProtocolEngine(config, market, timers, System::currentTimeMillis);
-    market.attach(engine);
+    market.attach(engine::publish);
     server = new FeedServer(config, engine);
     server.start();
     return server;
@@ -146,8 +146,53 @@ class ServerProtocolTest {
       c.send(Envelope.newBuilder().setPublish(Publish.newBuilder().setClientSequence(1).setTopic("nope")
           .setDelivery(DeliveryMode.DELIVERY_MODE_ACKNOWLEDGED)));
       var error = c.take(Envelope.KindCase.ERROR).getError();
-      assertThat(error.getCode()).isEqualTo(ErrorCode.ERROR_CODE_REJECTED);
+      assertThat(error.getCode()).isEqualTo(ErrorCode.ERROR_CODE_UNKNOWN_TOPIC);
       assertThat(error.getClientSequence()).isEqualTo(1);
+      c.send(Envelope.newBuilder().setPublish(Publish.newBuilder().setClientSequence(2).setTopic("alerts")
+          .setDelivery(DeliveryMode.DELIVERY_MODE_ACKNOWLEDGED).setPayload(ByteString.copyFrom(new byte[] {(byte) 0xff}))));
+      var malformed = c.take(Envelope.KindCase.ERROR).getError();
+      assertThat(malformed.getCode()).isEqualTo(ErrorCode.ERROR_CODE_REJECTED);
+      assertThat(malformed.getMessage()).isEqualTo("malformed payload");
+      assertThat(malformed.getClientSequence()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void refusesASubscribeToAnUnknownTopicOverTheSocket() throws Exception {
+    start();
+    try (RawClient c = new RawClient(server.url())) {
+      c.hello("c1");
+      c.send(Envelope.newBuilder().setSubscribe(Subscribe.newBuilder().setTopic("orders")
+          .setMode(SubscriptionMode.SUBSCRIPTION_MODE_RELIABLE)));
+      var error = c.take().getError();
+      assertThat(error.getCode()).isEqualTo(ErrorCode.ERROR_CODE_UNKNOWN_TOPIC);
+      assertThat(error.getTopic()).isEqualTo("orders");
+      assertThat(error.getRetryable()).isFalse();
+    }
+  }
+
+  @Test
+  void theSdkReportsTheRefusalToTheSubscriptionsListener() throws Exception {
+    start();
+    java.util.concurrent.CompletableFuture<String> rejected = new java.util.concurrent.CompletableFuture<>();
+    dev.corridor.CorridorClient client = dev.corridor.CorridorClient.builder(server.url()).build();
+    try {
+      client.subscribe("orders", new dev.corridor.MessageListener() {
+        @Override
+        public void onMessage(dev.corridor.Message message) {
+          rejected.completeExceptionally(new AssertionError("a message on a refused topic"));
+        }
+
+        @Override
+        public void onRejected(String errorCode, String message) {
+          rejected.complete(errorCode + " " + message);
+        }
+      });
+      client.connect();
+      assertThat(rejected.get(10, TimeUnit.SECONDS))
+          .isEqualTo("UNKNOWN_TOPIC unknown topic: orders (see docs/sample.md for the feed's topics)");
+    } finally {
+      client.close();
     }
   }
 

@@ -40,7 +40,8 @@ final class Fixtures {
 
   /**
    * AAPL (4 quotes, rising, 42 trades), MSFT (falling, focused), NOK (under 10), TSLA (no quote);
-   * four alerts; connected, 2 reconnects, 120 msgs/s.
+   * four alerts (one rejected); connected, 2 reconnects, an RTT measured on this connection,
+   * 120 msgs/s.
    */
   static TickerModel knownModel(AtomicLong clock) {
     TickerModel model = new TickerModel(clock::get);
@@ -64,13 +65,15 @@ final class Fixtures {
     model.alertEnded("nok-1", nok, result(SendResult.Outcome.ACKNOWLEDGED));
     model.onAlertTriggered("nok-1", "NOK", m("4.1234"), false);
     int b = model.alertSent("b7", "TSLA", PriceAlert.Direction.ABOVE, m("300"));
-    model.alertEnded("b7", b, TestValues.sendResult(SendResult.Outcome.REJECTED, 4, "UNKNOWN_SYMBOL", "no such symbol"));
+    // As the reference server rejects it: code REJECTED, the reason in the message.
+    model.alertEnded("b7", b, TestValues.sendResult(SendResult.Outcome.REJECTED, 4, "REJECTED",
+        "unknown symbol TSLA; this feed serves AAPL MSFT NOK"));
 
     Map<SendResult.Outcome, Long> outcomes = Map.of(SendResult.Outcome.ACKNOWLEDGED, 2L,
         SendResult.Outcome.SUPERSEDED, 1L, SendResult.Outcome.EXPIRED, 2L);
-    model.onStats(new TickerModel.StatsSample(1000, 12_300_000, 2, 1, outcomes, 4, 2, 3));
+    model.onStats(new StatsSample(1000, 12_300_000, 12_100_000, 3, 2, 1, outcomes, 4, 2, 3));
     clock.addAndGet(1000);
-    model.onStats(new TickerModel.StatsSample(1120, 12_300_000, 2, 1, outcomes, 4, 2, 3));
+    model.onStats(new StatsSample(1120, 12_300_000, 12_100_000, 3, 2, 1, outcomes, 4, 2, 3));
     return model;
   }
 }

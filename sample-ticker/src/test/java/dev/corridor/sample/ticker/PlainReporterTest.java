@@ -7,6 +7,7 @@ import dev.corridor.StateChange;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -23,8 +24,8 @@ class PlainReporterTest {
   @Test
   void statusLineOfAKnownModel() {
     TickerModel model = Fixtures.knownModel(clock);
-    assertThat(PlainReporter.statusLine(model.view())).isEqualTo(
-        "CONNECTED  rtt 12ms  reconnects 2  msgs/s 120  outbox 1  |  AAPL 189.25  MSFT 405.50  NOK 4.1234  TSLA -");
+    assertThat(PlainReporter.statusLine(model.view())).isEqualTo("CONNECTED  rtt 12ms  msgs/s 120  reconnects 2"
+        + "  outbox 1  rejected 1  |  AAPL 189.25  MSFT 405.50  NOK 4.1234  TSLA -");
   }
 
   @Test
@@ -38,10 +39,10 @@ class PlainReporterTest {
     model.setNetworkDown(true);
 
     assertThat(PlainReporter.statusLine(model.view())).isEqualTo(
-        "WAITING_TO_RETRY (retry in 2.5s) [network down]  rtt -  reconnects 0  msgs/s 0  outbox 0"
+        "WAITING_TO_RETRY (retry in 2.5s) [network down]  rtt -  msgs/s -  reconnects 0  outbox 0  rejected 0"
             + "  APP CHECK: 0 duplicates, 1 gaps  |  AAPL -");
     assertThat(PlainReporter.statusLine(new TickerModel(clock::get).view()))
-        .isEqualTo("IDLE  rtt -  reconnects 0  msgs/s 0  outbox 0");
+        .isEqualTo("IDLE  rtt -  msgs/s -  reconnects 0  outbox 0  rejected 0");
   }
 
   @Test
@@ -55,17 +56,52 @@ class PlainReporterTest {
     reporter.close();
 
     assertThat(printed()).isEqualTo(
-        "CONNECTED  rtt 12ms  reconnects 2  msgs/s 120  outbox 1  |  AAPL 189.25  MSFT 405.50  NOK 4.1234  TSLA -" + NL
+        "# discontinuity on trades.MSFT (HISTORY_TRIMMED)" + NL
+            + "# alert nok-1 triggered: NOK at 4.1234" + NL
+            + "# alert b7 rejected: unknown symbol TSLA; this feed serves AAPL MSFT NOK" + NL
+            + "CONNECTED  rtt 12ms  msgs/s 120  reconnects 2  outbox 1  rejected 1  |  AAPL 189.25  MSFT 405.50"
+            + "  NOK 4.1234  TSLA -" + NL
             + "received               49 (42 trades)\n"
             + "duplicates suppressed  4\n"
             + "gaps replayed          2\n"
             + "replayed messages      3\n"
             + "discontinuities        1\n"
             + "reconnects             2\n"
-            + "alerts                 sent 4, acked 2, superseded 0, expired 0\n"
+            + "alerts                 sent 4, acked 2, superseded 0, expired 0, rejected 1\n"
             + "application saw        0 duplicates, 0 gaps (ok)\n"
             + "{\"received\":49,\"trades\":42,\"duplicatesSuppressed\":4,\"gapsReplayed\":2,\"replayed\":3,"
             + "\"discontinuities\":1,\"reconnects\":2,\"alertsSent\":4,\"alertsAcked\":2,"
-            + "\"alertsSuperseded\":0,\"alertsExpired\":0,\"appDuplicates\":0,\"appGaps\":0,\"ok\":true}" + NL);
+            + "\"alertsSuperseded\":0,\"alertsExpired\":0,\"alertsRejected\":1,\"appDuplicates\":0,\"appGaps\":0,"
+            + "\"ok\":true}" + NL);
+  }
+
+  @Test
+  void eachEventIsPrintedOnceBeforeTheNextStatusLine() {
+    TickerModel model = new TickerModel(clock::get);
+    PlainReporter reporter = new PlainReporter(model, out);
+    model.note("chaos: killed a connection (no close frame)");
+    reporter.printLine();
+    reporter.printLine();
+    model.onSymbolRefused("IBM", "unknown topic: quotes.IBM (this feed serves AAPL)");
+    reporter.printLine();
+
+    assertThat(printed()).isEqualTo("# chaos: killed a connection (no close frame)" + NL
+        + "IDLE  rtt -  msgs/s -  reconnects 0  outbox 0  rejected 0" + NL
+        + "IDLE  rtt -  msgs/s -  reconnects 0  outbox 0  rejected 0" + NL
+        + "# IBM not added: unknown topic: quotes.IBM (this feed serves AAPL)" + NL
+        + "IDLE  rtt -  msgs/s -  reconnects 0  outbox 0  rejected 0" + NL);
+  }
+
+  @Test
+  void eventsTooManyToKeepAreCounted() {
+    TickerModel model = new TickerModel(clock::get);
+    PlainReporter reporter = new PlainReporter(model, out);
+    for (int i = 1; i <= ModelEvents.KEPT + 3; i++) model.note("event " + i);
+    reporter.printLine();
+
+    List<String> lines = printed().lines().toList();
+    assertThat(lines.get(0)).isEqualTo("# (3 more events)");
+    assertThat(lines.get(1)).isEqualTo("# event 4");
+    assertThat(lines).hasSize(ModelEvents.KEPT + 2);
   }
 }

@@ -70,7 +70,7 @@ class TerminalUiTest {
 
     List<String> screen = screen();
     assertThat(screen).contains(
-        "CONNECTED  rtt 12ms  reconnects 2  outbox 1  msgs/s 120",
+        "CONNECTED  rtt 12ms  msgs/s 120  reconnects 2  outbox 1  rejected 1",
         "chaos unavailable (client only)",
         "  SYMBOL    LAST      CHG    %CHG        BID/ASK  TRADES  TREND",
         "> AAPL    189.25    +1.25  +0.66%  189.20/189.30      42  ▁▃▅█",
@@ -119,6 +119,23 @@ class TerminalUiTest {
   }
 
   @Test
+  void aSymbolTheFeedDoesNotPublishIsRefusedWithTheReasonNotLeftAsDashes() {
+    TerminalUi ui = new TerminalUi(terminal, ticker, null);
+    ui.onKey('a');
+    type(ui, "ibm\r");
+    ui.frame();
+    assertThat(screen()).contains("added IBM")
+        .anySatisfy(row -> assertThat(row).startsWith("  IBM ").endsWith("waiting for the first quote"));
+
+    // What the SDK reports when the server answers the Subscribe with UNKNOWN_TOPIC.
+    ticker.onRefused("quotes.IBM", "UNKNOWN_TOPIC", "unknown topic: quotes.IBM (this feed serves AAPL MSFT)");
+    ui.frame();
+    assertThat(model.symbols()).doesNotContain("IBM");
+    assertThat(screen()).contains("IBM not added: unknown topic: quotes.IBM (this feed serves AAPL MSFT)")
+        .noneSatisfy(row -> assertThat(row).startsWith("  IBM "));
+  }
+
+  @Test
   void setAnAlertAndReportABadOne() {
     TerminalUi ui = new TerminalUi(terminal, ticker, null);
     ui.onKey('l');
@@ -126,8 +143,8 @@ class TerminalUiTest {
     ui.onKey('\r');
     ui.frame();
 
-    assertThat(model.view().alerts()).contains(new TickerModel.Alert("x1", "MSFT",
-        PriceAlert.Direction.BELOW, m("400.5"), TickerModel.AlertStatus.PENDING, ""));
+    assertThat(model.view().alerts()).contains(new AlertRow("x1", "MSFT",
+        PriceAlert.Direction.BELOW, m("400.5"), AlertStatus.PENDING, ""));
     assertThat(screen()).contains("  x1     MSFT  < 400.50  PENDING", "alert x1 sent: MSFT < 400.50");
 
     ui.onKey('l');
@@ -175,15 +192,20 @@ class TerminalUiTest {
 
     assertThat(chaos.enabled).containsExactly(ChaosControl.Mode.KILL, ChaosControl.Mode.RESTART_LOSE_SESSIONS);
     assertThat(chaos.kills).isEqualTo(1);
-    assertThat(screen()).contains("killed every connection")
-        .anySatisfy(row -> assertThat(row).startsWith("chaos kill restart_lose_sessions  1:kill 2:stall"));
+    assertThat(screen()).contains("k: killed every connection now (no close frame); the client reconnects on its own",
+        "chaos  1:kill 2:stall 3:restart 4:restart-lose 5:delay-acks 6:drop-acks 7:trim",
+        "next:  kill in 2.0s (every 4-8 s)  restart-lose in 2.0s (every 20-30 s)");
 
     ui.onKey('1');
     ui.frame();
     assertThat(chaos.enabled).containsExactly(ChaosControl.Mode.RESTART_LOSE_SESSIONS);
-    assertThat(screen()).contains("kill off");
+    assertThat(screen()).contains("kill off", "next:  restart-lose in 2.0s (every 20-30 s)");
+    ui.onKey('2');
+    ui.frame();
+    assertThat(screen()).contains("stall on: a connection goes silent but stays open; the heartbeat must notice",
+        "next:  stall in 2.0s (every 12-20 s)  restart-lose in 2.0s (every 20-30 s)");
     ui.onKey('8'); // no eighth mode: ignored
-    assertThat(chaos.enabled).containsExactly(ChaosControl.Mode.RESTART_LOSE_SESSIONS);
+    assertThat(chaos.enabled).containsExactly(ChaosControl.Mode.STALL, ChaosControl.Mode.RESTART_LOSE_SESSIONS);
   }
 
   @Test
@@ -278,6 +300,11 @@ class TerminalUiTest {
     @Override
     public synchronized boolean isEnabled(Mode mode) {
       return enabled.contains(mode);
+    }
+
+    @Override
+    public synchronized long nextEventInMillis(Mode mode) {
+      return enabled.contains(mode) && mode.isEvent() ? 2_000 : -1;
     }
 
     @Override

@@ -39,7 +39,7 @@ class TickerClientTest {
     return TestValues.message(topic, epoch, sequence, "", payload, 0, replay);
   }
 
-  private TickerModel.Row row(String symbol) {
+  private SymbolRow row(String symbol) {
     return model.view().rows().stream().filter(r -> r.symbol().equals(symbol)).findFirst().orElseThrow();
   }
 
@@ -57,6 +57,28 @@ class TickerClientTest {
     assertThat(model.symbols()).containsExactly("MSFT");
     assertThat(ticker.addSymbol("AAPL")).isTrue(); // the topic can be subscribed again
     assertThat(ticker.clientId()).isEqualTo("client-1");
+  }
+
+  @Test
+  void aSymbolTheServerRefusesIsTakenOffTheScreenWithTheServersReason() {
+    ticker.addSymbol("AAPL");
+    ticker.addSymbol("IBM");
+    ticker.onRefused("quotes.IBM", "UNKNOWN_TOPIC", "unknown topic: quotes.IBM (this feed serves AAPL)");
+    ticker.onRefused("trades.IBM", "UNKNOWN_TOPIC", "unknown topic: trades.IBM (this feed serves AAPL)");
+
+    assertThat(model.symbols()).containsExactly("AAPL");
+    assertThat(model.eventsAfter(0).events())
+        .containsExactly("IBM not added: unknown topic: quotes.IBM (this feed serves AAPL)");
+    assertThat(ticker.addSymbol("IBM")).as("unsubscribed, so it can be tried again").isTrue();
+  }
+
+  @Test
+  void anotherRefusedSubscriptionIsReported() {
+    ticker.onRefused("alert-events.client-1", "FORBIDDEN", "not yours");
+    ticker.onRefused("news", "UNKNOWN_TOPIC", "");
+    assertThat(model.eventsAfter(0).events()).containsExactly(
+        "subscription to alert-events.client-1 refused: FORBIDDEN (not yours)",
+        "subscription to news refused: UNKNOWN_TOPIC");
   }
 
   @Test
@@ -81,8 +103,8 @@ class TickerClientTest {
     assertThat(s.received()).isEqualTo(6);
     assertThat(s.replayed()).isEqualTo(2);
     assertThat(s.appDuplicates()).isEqualTo(1);
-    assertThat(model.view().alerts()).extracting(TickerModel.Alert::status)
-        .containsExactly(TickerModel.AlertStatus.TRIGGERED);
+    assertThat(model.view().alerts()).extracting(AlertRow::status)
+        .containsExactly(AlertStatus.TRIGGERED);
   }
 
   @Test
@@ -114,13 +136,13 @@ class TickerClientTest {
 
     // Not connected: the first edit is superseded in the outbox, the second waits.
     assertThat(first.get(5, TimeUnit.SECONDS).outcome()).isEqualTo(SendResult.Outcome.SUPERSEDED);
-    assertThat(model.view().alerts()).containsExactly(new TickerModel.Alert("a1", "AAPL",
-        PriceAlert.Direction.ABOVE, m("191"), TickerModel.AlertStatus.PENDING, ""));
-    assertThat(model.view().alertsSuperseded()).isEqualTo(1);
+    assertThat(model.view().alerts()).containsExactly(new AlertRow("a1", "AAPL",
+        PriceAlert.Direction.ABOVE, m("191"), AlertStatus.PENDING, ""));
+    assertThat(model.summary().alertsSuperseded()).isEqualTo(1);
 
     ticker.close(); // what is still waiting ends CLOSED
     assertThat(second.get(5, TimeUnit.SECONDS).outcome()).isEqualTo(SendResult.Outcome.CLOSED);
-    assertThat(model.view().alerts().get(0).status()).isEqualTo(TickerModel.AlertStatus.FAILED);
+    assertThat(model.view().alerts().get(0).status()).isEqualTo(AlertStatus.FAILED);
     assertThat(model.summary().alertsSent()).isEqualTo(2);
   }
 

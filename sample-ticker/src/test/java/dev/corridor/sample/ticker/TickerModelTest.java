@@ -20,7 +20,7 @@ class TickerModelTest {
   private final AtomicLong clock = new AtomicLong(10_000);
   private final TickerModel model = new TickerModel(clock::get);
 
-  private TickerModel.Row row(String symbol) {
+  private SymbolRow row(String symbol) {
     return model.view().rows().stream().filter(r -> r.symbol().equals(symbol)).findFirst().orElseThrow();
   }
 
@@ -128,9 +128,9 @@ class TickerModelTest {
     model.onAlertTriggered("a1", "AAPL", m("190"), true);
     model.onDiscontinuity(discontinuity("alert-events.me"));
 
-    TickerModel.View v = model.view();
-    assertThat(v.replays()).isEqualTo(2);
-    assertThat(v.discontinuities()).isEqualTo(1);
+    TickerView v = model.view();
+    assertThat(v.summary().replayed()).isEqualTo(2);
+    assertThat(v.summary().discontinuities()).isEqualTo(1);
     assertThat(v.summary().received()).isEqualTo(3);
     assertThat(v.lastEvent()).isEqualTo("discontinuity on alert-events.me (HISTORY_TRIMMED)");
   }
@@ -144,7 +144,7 @@ class TickerModelTest {
     model.onQuote(quote("AAPL", "189.25", "188.00", "189.20", "189.30", 1), false);
     model.onQuote(quote("MSFT", "405.50", "410.00", "405.45", "405.55", 1), false);
 
-    TickerModel.Row aapl = row("AAPL");
+    SymbolRow aapl = row("AAPL");
     assertThat(aapl.hasQuote()).isTrue();
     assertThat(aapl.changeMicros()).isEqualTo(1_250_000);
     assertThat(aapl.changePercent()).isCloseTo(0.664893, org.assertj.core.data.Offset.offset(1e-6));
@@ -152,7 +152,7 @@ class TickerModelTest {
     assertThat(aapl.bidMicros()).isEqualTo(189_200_000);
     assertThat(aapl.askMicros()).isEqualTo(189_300_000);
 
-    TickerModel.Row msft = row("MSFT");
+    SymbolRow msft = row("MSFT");
     assertThat(msft.changeMicros()).isEqualTo(-4_500_000);
     assertThat(Fmt.percent(msft.changePercent())).isEqualTo("-1.10%");
   }
@@ -223,7 +223,7 @@ class TickerModelTest {
     for (int i = 1; i <= 30; i++) model.onQuote(quote("A", Integer.toString(i), "1", "1", "1", i), false);
     assertThat(row("A").history()).hasSize(TickerModel.HISTORY).startsWith(m("11")).endsWith(m("30"));
     assertThat(row("A").sparkline()).hasSize(20).startsWith("▁").endsWith("█");
-    assertThat(new TickerModel.Row("X", false, 0, 0, 0, 0, java.util.List.of(), 0, 0, 0, 0, 0, null)
+    assertThat(new SymbolRow("X", false, 0, 0, 0, 0, java.util.List.of(), 0, 0, 0, 0, 0)
         .sparkline()).isEmpty();
   }
 
@@ -233,20 +233,20 @@ class TickerModelTest {
   void alertStatusesFollowTheNewestEdit() {
     int r1 = model.alertSent("a1", "AAPL", PriceAlert.Direction.ABOVE, m("190"));
     int r2 = model.alertSent("a1", "AAPL", PriceAlert.Direction.ABOVE, m("191"));
-    TickerModel.Alert pending = model.view().alerts().get(0);
-    assertThat(pending.status()).isEqualTo(TickerModel.AlertStatus.PENDING);
+    AlertRow pending = model.view().alerts().get(0);
+    assertThat(pending.status()).isEqualTo(AlertStatus.PENDING);
     assertThat(pending.thresholdMicros()).isEqualTo(m("191"));
 
     model.alertEnded("a1", r1, result(SendResult.Outcome.SUPERSEDED)); // the older edit: counted only
-    assertThat(model.view().alerts().get(0).status()).isEqualTo(TickerModel.AlertStatus.PENDING);
+    assertThat(model.view().alerts().get(0).status()).isEqualTo(AlertStatus.PENDING);
 
     model.alertEnded("a1", r2, result(SendResult.Outcome.ACKNOWLEDGED));
-    TickerModel.View v = model.view();
-    assertThat(v.alerts()).containsExactly(new TickerModel.Alert("a1", "AAPL",
-        PriceAlert.Direction.ABOVE, m("191"), TickerModel.AlertStatus.ACKNOWLEDGED, ""));
-    assertThat(v.alertsSent()).isEqualTo(2);
-    assertThat(v.alertsSuperseded()).isEqualTo(1);
-    assertThat(v.alertsAcked()).isEqualTo(1);
+    TickerView v = model.view();
+    assertThat(v.alerts()).containsExactly(new AlertRow("a1", "AAPL",
+        PriceAlert.Direction.ABOVE, m("191"), AlertStatus.ACKNOWLEDGED, ""));
+    assertThat(v.summary().alertsSent()).isEqualTo(2);
+    assertThat(v.summary().alertsSuperseded()).isEqualTo(1);
+    assertThat(v.summary().alertsAcked()).isEqualTo(1);
   }
 
   @Test
@@ -256,17 +256,41 @@ class TickerModelTest {
     int o = model.alertSent("o", "A", PriceAlert.Direction.BELOW, m("1"));
     int c = model.alertSent("c", "A", PriceAlert.Direction.BELOW, m("1"));
     model.alertEnded("e", e, result(SendResult.Outcome.EXPIRED));
-    model.alertEnded("r", r, TestValues.sendResult(SendResult.Outcome.REJECTED, 3, "BAD_SYMBOL", "no"));
+    model.alertEnded("r", r, TestValues.sendResult(SendResult.Outcome.REJECTED, 3, "REJECTED", "unknown symbol A"));
     model.alertEnded("o", o, result(SendResult.Outcome.OVERFLOW));
     model.alertEnded("c", c, result(SendResult.Outcome.CLOSED));
 
-    assertThat(model.view().alerts()).extracting(TickerModel.Alert::status, TickerModel.Alert::detail)
+    assertThat(model.view().alerts()).extracting(AlertRow::status, AlertRow::detail)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(TickerModel.AlertStatus.EXPIRED, ""),
-            org.assertj.core.groups.Tuple.tuple(TickerModel.AlertStatus.REJECTED, "BAD_SYMBOL"),
-            org.assertj.core.groups.Tuple.tuple(TickerModel.AlertStatus.FAILED, "OVERFLOW"),
-            org.assertj.core.groups.Tuple.tuple(TickerModel.AlertStatus.FAILED, "CLOSED"));
+            org.assertj.core.groups.Tuple.tuple(AlertStatus.EXPIRED, ""),
+            org.assertj.core.groups.Tuple.tuple(AlertStatus.REJECTED, "unknown symbol A"),
+            org.assertj.core.groups.Tuple.tuple(AlertStatus.FAILED, "OVERFLOW"),
+            org.assertj.core.groups.Tuple.tuple(AlertStatus.FAILED, "CLOSED"));
     assertThat(model.summary().alertsExpired()).isEqualTo(1);
+    assertThat(model.summary().alertsRejected()).isEqualTo(1);
+  }
+
+  @Test
+  void aRejectionShowsTheServersReasonOnceAndIsCounted() {
+    int r = model.alertSent("x1", "IBM", PriceAlert.Direction.ABOVE, m("150"));
+    model.alertEnded("x1", r, TestValues.sendResult(SendResult.Outcome.REJECTED, 1, "REJECTED",
+        "unknown symbol IBM; this feed serves AAPL"));
+    int c = model.alertSent("x2", "IBM", PriceAlert.Direction.ABOVE, m("150"));
+    model.alertEnded("x2", c, TestValues.sendResult(SendResult.Outcome.REJECTED, 2, "UNKNOWN_TOPIC", null));
+
+    assertThat(model.view().alerts()).extracting(AlertRow::detail)
+        .containsExactly("unknown symbol IBM; this feed serves AAPL", "UNKNOWN_TOPIC");
+    assertThat(model.view().lastEvent()).isEqualTo("alert x2 rejected: UNKNOWN_TOPIC");
+    assertThat(model.summary().alertsRejected()).isEqualTo(2);
+    assertThat(model.summary().toText()).contains("rejected 2");
+  }
+
+  @Test
+  void aTriggerPriceIsShownInItsThresholdsFormat() {
+    int r = model.alertSent("a1", "X", PriceAlert.Direction.ABOVE, m("10"));
+    model.alertEnded("a1", r, result(SendResult.Outcome.ACKNOWLEDGED));
+    model.onAlertTriggered("a1", "X", m("9.9987"), false);
+    assertThat(model.view().alerts().get(0).detail()).isEqualTo("at 10.00");
   }
 
   @Test
@@ -275,21 +299,21 @@ class TickerModelTest {
     model.onAlertTriggered("a1", "AAPL", m("190.5"), false);
     model.alertEnded("a1", r, result(SendResult.Outcome.ACKNOWLEDGED));
 
-    TickerModel.Alert a = model.view().alerts().get(0);
-    assertThat(a.status()).isEqualTo(TickerModel.AlertStatus.TRIGGERED);
+    AlertRow a = model.view().alerts().get(0);
+    assertThat(a.status()).isEqualTo(AlertStatus.TRIGGERED);
     assertThat(a.detail()).isEqualTo("at 190.50");
 
     model.alertSent("a1", "AAPL", PriceAlert.Direction.ABOVE, m("195")); // re-armed
-    assertThat(model.view().alerts().get(0).status()).isEqualTo(TickerModel.AlertStatus.PENDING);
+    assertThat(model.view().alerts().get(0).status()).isEqualTo(AlertStatus.PENDING);
   }
 
   @Test
   void aTriggerForAnUnknownAlertIsShownWithoutDirection() {
     model.onAlertTriggered("old", "MSFT", m("400"), true);
-    TickerModel.Alert a = model.view().alerts().get(0);
+    AlertRow a = model.view().alerts().get(0);
     assertThat(a.direction()).isNull();
     assertThat(a.symbol()).isEqualTo("MSFT");
-    assertThat(a.status()).isEqualTo(TickerModel.AlertStatus.TRIGGERED);
+    assertThat(a.status()).isEqualTo(AlertStatus.TRIGGERED);
   }
 
   // ---------------------------------------------------------------- connection and stats
@@ -310,8 +334,14 @@ class TickerModelTest {
     assertThat(model.view().state()).isEqualTo(ConnectionState.CONNECTING);
   }
 
+  private void connected() {
+    model.onStateChange(Fixtures.change(ConnectionState.CONNECTING, ConnectionState.CONNECTED,
+        StateChange.Cause.WELCOME_RECEIVED, -1));
+  }
+
   @Test
   void messagesPerSecondComesFromMessagesInOverAboutOneSecond() {
+    connected();
     assertThat(model.view().messagesPerSecond()).isZero();
     sample(0);
     assertThat(model.view().messagesPerSecond()).isZero(); // one sample: no rate yet
@@ -326,17 +356,53 @@ class TickerModelTest {
   }
 
   private void sample(long messagesIn) {
-    model.onStats(new TickerModel.StatsSample(messagesIn, 0, 0, 0, Map.of(), 0, 0, 0));
+    model.onStats(new StatsSample(messagesIn, 0, 0, 1, 0, 0, Map.of(), 0, 0, 0));
+  }
+
+  private void rttSample(long connections, long rttNanos) {
+    model.onStats(new StatsSample(0, rttNanos, rttNanos, connections, connections - 1, 0, Map.of(), 0, 0, 0));
+  }
+
+  @Test
+  void rttAndRateAreNotShownAsCurrentWhileDisconnected() {
+    connected();
+    rttSample(1, 4_000_000);
+    clock.addAndGet(1000);
+    model.onStats(new StatsSample(200, 4_000_000, 4_000_000, 1, 0, 0, Map.of(), 0, 0, 0));
+    assertThat(model.view().rttNanos()).isEqualTo(4_000_000);
+    assertThat(model.view().messagesPerSecond()).isEqualTo(200.0);
+
+    model.onStateChange(Fixtures.change(ConnectionState.CONNECTED, ConnectionState.WAITING_TO_RETRY,
+        StateChange.Cause.CONNECTION_LOST, 1000));
+    assertThat(model.view().rttNanos()).isZero();
+    assertThat(model.view().messagesPerSecond()).isEqualTo(-1);
+    assertThat(PlainReporter.statusLine(model.view())).contains("rtt -  msgs/s -");
+  }
+
+  @Test
+  void afterAReconnectTheOldConnectionsRttIsNotShownUntilANewPong() {
+    connected();
+    rttSample(1, 4_000_000);
+    assertThat(model.view().rttNanos()).isEqualTo(4_000_000);
+
+    model.onStateChange(Fixtures.change(ConnectionState.CONNECTED, ConnectionState.WAITING_TO_RETRY,
+        StateChange.Cause.CONNECTION_LOST, 1000));
+    connected();
+    rttSample(2, 4_000_000); // the second connection: no Pong on it yet
+    assertThat(model.view().rttNanos()).isZero();
+    rttSample(2, 6_000_000);
+    assertThat(model.view().rttNanos()).isEqualTo(6_000_000);
   }
 
   @Test
   void statsFeedTheViewAndTheSummary() {
     Map<SendResult.Outcome, Long> outcomes = Map.of(SendResult.Outcome.ACKNOWLEDGED, 9L,
         SendResult.Outcome.WRITTEN, 3L, SendResult.Outcome.OVERFLOW, 2L, SendResult.Outcome.EXPIRED, 0L);
-    model.onStats(new TickerModel.StatsSample(10, 5_000_000, 3, 7, outcomes, 11, 12, 13));
+    connected();
+    model.onStats(new StatsSample(10, 5_000_000, 5_000_000, 4, 3, 7, outcomes, 11, 12, 13));
     model.setNetworkDown(true);
 
-    TickerModel.View v = model.view();
+    TickerView v = model.view();
     assertThat(v.rttNanos()).isEqualTo(5_000_000);
     assertThat(v.reconnects()).isEqualTo(3);
     assertThat(v.outboxMessages()).isEqualTo(7);
@@ -363,10 +429,10 @@ class TickerModelTest {
 
   @Test
   void summaryAsJsonAndText() {
-    TickerSummary s = new TickerSummary(1234, 1000, 4, 2, 332, 1, 3, 5, 4, 1, 0, 0, 0);
+    TickerSummary s = new TickerSummary(1234, 1000, 4, 2, 332, 1, 3, 5, 4, 1, 0, 0, 0, 0);
     assertThat(s.toJson()).isEqualTo("{\"received\":1234,\"trades\":1000,\"duplicatesSuppressed\":4,"
         + "\"gapsReplayed\":2,\"replayed\":332,\"discontinuities\":1,\"reconnects\":3,\"alertsSent\":5,"
-        + "\"alertsAcked\":4,\"alertsSuperseded\":1,\"alertsExpired\":0,\"appDuplicates\":0,"
+        + "\"alertsAcked\":4,\"alertsSuperseded\":1,\"alertsExpired\":0,\"alertsRejected\":0,\"appDuplicates\":0,"
         + "\"appGaps\":0,\"ok\":true}");
     assertThat(s.toText()).isEqualTo(""
         + "received               1234 (1000 trades)\n"
@@ -375,10 +441,10 @@ class TickerModelTest {
         + "replayed messages      332\n"
         + "discontinuities        1\n"
         + "reconnects             3\n"
-        + "alerts                 sent 5, acked 4, superseded 1, expired 0\n"
+        + "alerts                 sent 5, acked 4, superseded 1, expired 0, rejected 0\n"
         + "application saw        0 duplicates, 0 gaps (ok)\n");
 
-    TickerSummary broken = new TickerSummary(1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 1);
+    TickerSummary broken = new TickerSummary(1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 1);
     assertThat(broken.toJson()).endsWith(",\"appDuplicates\":2,\"appGaps\":1,\"ok\":false}");
     assertThat(broken.toText()).endsWith("application saw        2 duplicates, 1 gaps (BROKEN)\n");
   }
