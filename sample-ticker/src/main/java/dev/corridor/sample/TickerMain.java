@@ -37,12 +37,11 @@ public final class TickerMain {
   static final int CANNOT_CONNECT = 3;
 
   /**
-   * The ticker calls a server unreachable when its first connection has not succeeded after this
-   * many failed attempts (a few seconds of backoff) or this long, whichever comes first. Once it
-   * has connected, outages are shown live instead.
+   * The ticker calls a server unreachable when its first connection has not succeeded this long
+   * after the start (four or five refused attempts with the default pacing). Once it has
+   * connected, outages are shown live instead.
    */
-  static final int FIRST_CONNECT_ATTEMPTS = 3;
-  static final long FIRST_CONNECT_MILLIS = 15_000;
+  static final long FIRST_CONNECT_MILLIS = 5_000;
 
   private TickerMain() {}
 
@@ -196,23 +195,10 @@ public final class TickerMain {
   private static int runTicker(Options o, String url, DemoServer server, TickerModel model, PrintStream out,
       PrintStream err, boolean tty, ShutdownHooks hooks) throws Exception {
     TickerClient ticker = new TickerClient(clientBuilder(o, url), model);
-    CountDownLatch firstConnect = new CountDownLatch(1);
-    AtomicReference<StateChange> lastFailure = new AtomicReference<>();
-    java.util.concurrent.atomic.AtomicInteger failedAttempts = new java.util.concurrent.atomic.AtomicInteger();
-    ticker.client().addStateListener(change -> {
-      if (change.error() != null) lastFailure.set(change);
-      boolean attemptFailed = change.cause() == StateChange.Cause.ATTEMPT_FAILED;
-      if (change.current() == ConnectionState.CONNECTED || change.current() == ConnectionState.FAILED
-          || (attemptFailed && failedAttempts.incrementAndGet() >= FIRST_CONNECT_ATTEMPTS)) {
-        firstConnect.countDown();
-      }
-    });
     try {
-      ticker.start(o.symbols);
-      firstConnect.await(FIRST_CONNECT_MILLIS, TimeUnit.MILLISECONDS);
-      if (ticker.client().state() != ConnectionState.CONNECTED && model.summary().reconnects() == 0
-          && ticker.client().stats().connections() == 0) {
-        err.println("error: " + explain(url, ticker.client().state(), lastFailure.get()));
+      StateChange first = ticker.start(o.symbols, FIRST_CONNECT_MILLIS).join();
+      if (first.current() != ConnectionState.CONNECTED) {
+        err.println("error: " + explain(url, first.current(), first));
         return CANNOT_CONNECT;
       }
       PlainReporter reporter = new PlainReporter(model, out);

@@ -4,9 +4,11 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.corridor.ConnectionState;
 import dev.corridor.CorridorClient;
 import dev.corridor.Discontinuity;
+import dev.corridor.StateChange;
 import dev.corridor.Message;
 import dev.corridor.MessageListener;
 import dev.corridor.RequestOptions;
+import dev.corridor.RequestException;
 import dev.corridor.Response;
 import dev.corridor.SendOptions;
 import dev.corridor.SendResult;
@@ -128,11 +130,17 @@ public final class TickerClient implements AutoCloseable {
 
   /**
    * Subscribes to this client's alert events and to {@code symbols}, connects, and starts copying
-   * the client's counters into the model. Call once.
+   * the client's counters into the model. Call once. Returns {@link CorridorClient#connect()}'s
+   * future: the first connection or the client's end; the client keeps retrying until then.
    *
    * @throws IllegalStateException if already started, or the client is closed
    */
-  public void start(Collection<String> symbols) {
+  public CompletableFuture<StateChange> start(Collection<String> symbols) {
+    return start(symbols, 0);
+  }
+
+  /** As {@link #start(Collection)}, with a bound on the first connection's future. */
+  public CompletableFuture<StateChange> start(Collection<String> symbols, long firstConnectMillis) {
     synchronized (this) {
       if (started) throw new IllegalStateException("already started");
       started = true;
@@ -141,8 +149,9 @@ public final class TickerClient implements AutoCloseable {
     client.subscribe(alerts, listener(alerts, this::onAlertMessage, model::onDiscontinuity),
         SubscribeOptions.DEFAULT);
     for (String symbol : symbols) addSymbol(symbol);
-    client.connect();
+    CompletableFuture<StateChange> first = client.connect(firstConnectMillis, TimeUnit.MILLISECONDS);
     poller.scheduleAtFixedRate(this::refreshStats, 0, STATS_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+    return first;
   }
 
   /**
@@ -412,12 +421,14 @@ public final class TickerClient implements AutoCloseable {
     if (error != null) {
       Throwable cause = error instanceof CompletionException && error.getCause() != null
           ? error.getCause() : error;
-      model.onSnapshotFailed(String.valueOf(cause.getMessage()));
+      Response answer = cause instanceof RequestException ? ((RequestException) cause).response() : null;
+      model.onSnapshotFailed(answer != null
+          ? answer.status() + (answer.message().isEmpty() ? "" : " " + answer.message())
+          : String.valueOf(cause.getMessage()));
       return;
     }
-    if (response == null || !response.isOk()) {
-      model.onSnapshotFailed(response == null ? "no response"
-          : response.status() + (response.message().isEmpty() ? "" : " " + response.message()));
+    if (response == null) {
+      model.onSnapshotFailed("no response");
       return;
     }
     try {

@@ -123,7 +123,9 @@ class TickerClientTest {
     assertThat(row("AAPL").lastMicros()).isEqualTo(m("191"));
     assertThat(model.view().lastEvent()).isEqualTo("resynchronised AAPL from a snapshot");
 
-    ticker.onSnapshotResponse(TestValues.response(Response.Status.UNAVAILABLE, new byte[0], "busy"), null);
+    // A non-OK answer fails the request, with the response attached.
+    ticker.onSnapshotResponse(null, new java.util.concurrent.CompletionException(new RequestException(
+        TestValues.response(Response.Status.UNAVAILABLE, new byte[0], "busy"))));
     assertThat(model.view().lastEvent()).isEqualTo("snapshot failed: UNAVAILABLE busy");
     ticker.onSnapshotResponse(null, new RequestException(RequestException.Kind.TIMEOUT, "timed out"));
     assertThat(model.view().lastEvent()).startsWith("snapshot failed: ");
