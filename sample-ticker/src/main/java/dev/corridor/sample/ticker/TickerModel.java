@@ -1,6 +1,7 @@
 package dev.corridor.sample.ticker;
 
 import dev.corridor.ClientStats;
+import dev.corridor.ConnectionState;
 import dev.corridor.Discontinuity;
 import dev.corridor.SendResult;
 import dev.corridor.StateChange;
@@ -201,7 +202,25 @@ public final class TickerModel {
   public void onStateChange(StateChange change) {
     synchronized (lock) {
       link.onStateChange(change);
+      String why = retryExplanation(change);
+      if (why != null) events.add(why);
     }
+  }
+
+  /**
+   * What a wait to retry means, for the event line: a lost link is retried at once (jittered);
+   * failed attempts settle into a cadence of about one per 6 s, and one per 30 s after two minutes.
+   */
+  static @Nullable String retryExplanation(StateChange change) {
+    if (change.current() != ConnectionState.WAITING_TO_RETRY || change.retryDelayMillis() < 0) return null;
+    String in = Fmt.seconds(change.retryDelayMillis());
+    String error = change.error() == null ? "" : ": " + change.error().getMessage();
+    if (change.previous() == ConnectionState.CONNECTED) return "link lost" + error + "; reconnecting in " + in;
+    if (change.previous() == ConnectionState.CONNECTING) {
+      return "attempt failed" + error + "; next in " + in
+          + " (while failures go on: about one try per 6 s, per 30 s after 2 min)";
+    }
+    return null;
   }
 
   /** Whether the network is simulated down (see {@link SwitchableNetwork}). */

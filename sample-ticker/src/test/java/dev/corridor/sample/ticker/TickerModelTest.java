@@ -448,4 +448,20 @@ class TickerModelTest {
     assertThat(broken.toJson()).endsWith(",\"appDuplicates\":2,\"appGaps\":1,\"ok\":false}");
     assertThat(broken.toText()).endsWith("application saw        2 duplicates, 1 gaps (BROKEN)\n");
   }
+
+  @Test
+  void aWaitToRetryIsExplainedOnTheEventLine() {
+    StateChange lost = TestValues.stateChange(dev.corridor.ConnectionState.CONNECTED,
+        dev.corridor.ConnectionState.WAITING_TO_RETRY, StateChange.Cause.CONNECTION_LOST,
+        dev.corridor.CorridorException.network("connection closed by the server without a close frame", null), 600);
+    assertThat(TickerModel.retryExplanation(lost))
+        .isEqualTo("link lost: NETWORK: connection closed by the server without a close frame; reconnecting in 0.6s");
+    StateChange failed = TestValues.stateChange(dev.corridor.ConnectionState.CONNECTING,
+        dev.corridor.ConnectionState.WAITING_TO_RETRY, StateChange.Cause.ATTEMPT_FAILED,
+        dev.corridor.CorridorException.network("connection refused", null), 5_800);
+    assertThat(TickerModel.retryExplanation(failed)).startsWith("attempt failed: NETWORK: connection refused; next in 5.8s")
+        .contains("about one try per 6 s");
+    assertThat(TickerModel.retryExplanation(TestValues.stateChange(dev.corridor.ConnectionState.CONNECTING,
+        dev.corridor.ConnectionState.CONNECTED, StateChange.Cause.WELCOME_RECEIVED, null, -1))).isNull();
+  }
 }
