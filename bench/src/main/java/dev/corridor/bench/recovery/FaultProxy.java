@@ -172,9 +172,12 @@ public final class FaultProxy implements AutoCloseable {
     }
   }
 
-  /** Stops the schedule, resets every connection, stops listening and ends every thread. */
+  /**
+   * Stops the schedule, resets every connection, stops listening and ends every thread. An
+   * interrupt while waiting for the threads is kept (the flag is set again) and ends the wait.
+   */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     List<Link> open;
     synchronized (lock) {
       if (closed) return;
@@ -186,8 +189,12 @@ public final class FaultProxy implements AutoCloseable {
     }
     timers.shutdownNow();
     for (Link l : open) l.close(true, "proxy closed");
-    for (Thread t : threads) t.join(JOIN_MILLIS);
-    timers.awaitTermination(JOIN_MILLIS, TimeUnit.MILLISECONDS);
+    try {
+      for (Thread t : threads) t.join(JOIN_MILLIS);
+      timers.awaitTermination(JOIN_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void acceptLoop() {

@@ -99,9 +99,14 @@ public final class RecoveryRun {
     }
 
     @Override
-    public void close() throws Exception {
-      server.stop();
-      timers.shutdownNow();
+    public void close() {
+      try {
+        server.stop();
+      } catch (Exception e) {
+        throw new IllegalStateException("the reference server did not stop", e);
+      } finally {
+        timers.shutdownNow();
+      }
     }
   }
 
@@ -124,10 +129,15 @@ public final class RecoveryRun {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
       for (CorridorClient c : clients) c.close();
-      for (ClientProbe p : probes) p.terminal.await(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
-      proxy.close();
+      try {
+        for (ClientProbe p : probes) p.terminal.await(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // kept for the caller; the proxy is closed all the same
+      } finally {
+        proxy.close();
+      }
     }
   }
 
