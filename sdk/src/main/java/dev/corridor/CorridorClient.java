@@ -729,8 +729,8 @@ public final class CorridorClient {
      * waited longer than {@code unacknowledged}, or nothing has arrived from the server for longer
      * than {@code silence}, and again when that is over; 0 turns a signal off. Default: both off.
      * The ages themselves are always in {@link ClientStats}. Pick them from what the app's users
-     * notice: a trading screen might use 2 s and 5 s; a chat app 10 s and 0. Both must be 0 or at
-     * least 1 ms.
+     * notice: a trading screen might use 2 s and 5 s; a chat app 10 s and 0. Neither may be
+     * negative.
      */
     public Builder healthThresholds(long unacknowledged, long silence, TimeUnit unit) {
       if (unacknowledged < 0 || silence < 0) {

@@ -403,4 +403,16 @@ class InboundDeliveryTest {
     };
   }
 
+
+  @Test
+  void aSubscribeUnansweredWhenTheLinkDroppedIsAskedForAgainOnTheResumedSession() {
+    h.startConnected();
+    h.server.answerSubscribes = false;
+    Subscription sub = h.client.subscribe("AAPL", m -> {});
+    assertThat(sub.state()).isEqualTo(Subscription.State.SUBSCRIBING);
+    h.server.answerSubscribes = true;
+    dropAndReconnect(); // the server keeps the session, but never answered the Subscribe
+    assertThat(h.server.receivedOfKind(Envelope.KindCase.SUBSCRIBE)).hasSize(2);
+    assertThat(sub.state()).isEqualTo(Subscription.State.SUBSCRIBED);
+  }
 }

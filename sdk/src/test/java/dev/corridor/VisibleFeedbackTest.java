@@ -142,4 +142,17 @@ class VisibleFeedbackTest {
     assertThat(records.get(0).getLevel()).isEqualTo(Level.SEVERE);
     assertThat(records.get(0).getMessage()).startsWith("the client failed for good");
   }
+
+  @Test
+  void corridorsOwnKotlinAdaptersDoNotTakeTheLogsPlace() {
+    h.client = h.builder().eventListener(EventListener.NONE).build();
+    dev.corridor.kotlin.CorridorFlows.events(h.client);
+    dev.corridor.kotlin.CorridorFlows.state(h.client);
+    h.client.connect();
+    h.client.subscribe("AAPL", m -> {
+      throw new IllegalStateException("listener bug");
+    });
+    deliverOn(h, "AAPL");
+    assertThat(records).extracting(LogRecord::getMessage).anyMatch(m -> m.contains("listener bug"));
+  }
 }

@@ -42,6 +42,7 @@ public final class EventFanout extends EventListener {
     boolean protocol = false;
     boolean states = false;
     for (EventListener l : listeners) {
+      if (l instanceof Feedback.Observer) continue;
       callbacks |= Feedback.overrides(l, EventListener.class, "callbackFailed");
       protocol |= Feedback.overrides(l, EventListener.class, "protocolError");
       states |= Feedback.overrides(l, EventListener.class, "stateChanged");

@@ -41,6 +41,12 @@ public final class Feedback {
 
   static final Logger LOGGER = Logger.getLogger("dev.corridor");
 
+  /**
+   * Marks Corridor's own listeners (the Kotlin adapters): they observe events without handling
+   * them, so they do not take the log's place.
+   */
+  public interface Observer {}
+
   private final Clock clock;
   private final Limiter[] limiters = new Limiter[Kind.values().length];
 

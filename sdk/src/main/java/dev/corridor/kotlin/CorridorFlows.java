@@ -11,6 +11,7 @@ import dev.corridor.MessageListener;
 import dev.corridor.SubscribeOptions;
 import dev.corridor.Subscription;
 import dev.corridor.internal.DefaultExecutors;
+import dev.corridor.internal.Feedback;
 import dev.corridor.internal.time.SerialExecutor;
 import java.util.function.Consumer;
 import kotlin.Unit;
@@ -50,7 +51,7 @@ public final class CorridorFlows {
    */
   public static StateFlow<ConnectionState> state(CorridorClient client) {
     MutableStateFlow<ConnectionState> flow = StateFlowKt.MutableStateFlow(client.state());
-    client.addEventListener(new EventListener() {
+    client.addEventListener(new ObservingListener() {
       @Override
       public void stateChanged(StateChange change) {
         flow.setValue(change.current());
@@ -129,7 +130,7 @@ public final class CorridorFlows {
   public static SharedFlow<CorridorEvent> events(CorridorClient client) {
     MutableSharedFlow<CorridorEvent> flow =
         SharedFlowKt.MutableSharedFlow(0, EVENT_BUFFER, BufferOverflow.DROP_OLDEST);
-    client.addEventListener(new EventListener() {
+    client.addEventListener(new ObservingListener() {
       private void emit(CorridorEvent.Type type, long attempt, long nanos, long smoothed, int bytes,
           StateChange change, Throwable error) {
         flow.tryEmit(new CorridorEvent(type, attempt, nanos, smoothed, bytes, change, error));
@@ -187,4 +188,7 @@ public final class CorridorFlows {
     });
     return FlowKt.asSharedFlow(flow);
   }
+
+  /** Corridor's own listeners observe; they do not take the default log's place (see Feedback). */
+  private abstract static class ObservingListener extends EventListener implements Feedback.Observer {}
 }

@@ -37,6 +37,8 @@ public final class FakeServer {
   public final FakeTransport transport = new FakeTransport();
   /** Whether to accept the upgrade automatically. */
   public boolean autoAccept = true;
+  /** Whether a Subscribe is answered at all (false: it is lost, as if the link dropped first). */
+  public boolean answerSubscribes = true;
   /** Subscriptions refused with these Errors (topic already set), by topic. */
   public final Map<String, Error> refusedTopics = new HashMap<>();
 
@@ -230,6 +232,7 @@ public final class FakeServer {
   }
 
   private void onSubscribe(FakeSocket socket, Subscribe sub) {
+    if (!answerSubscribes) return;
     Error refusal = refusedTopics.get(sub.getTopic());
     if (refusal != null) {
       socket.receive(env().setError(refusal).build().toByteArray());

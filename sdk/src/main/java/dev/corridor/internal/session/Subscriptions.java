@@ -172,9 +172,11 @@ public final class Subscriptions {
     pendingUnsubscribes.clear();
     for (InboundStream s : streams.values()) {
       s.unacked = 0; // the Hello's positions acknowledged everything delivered so far
-      if (!s.subscribedInSession) {
+      if (!s.subscribedInSession || !s.confirmed) {
+        // Not asked for yet, or asked for but unanswered when the link dropped: the resumed
+        // session may or may not have it, so ask (again) from our position.
         sendSubscribe(s);
-      } else if (s.confirmed) {
+      } else {
         s.moveTo(Subscription.State.SUBSCRIBED); // the resumed session kept it: no Subscribed comes
       }
     }
