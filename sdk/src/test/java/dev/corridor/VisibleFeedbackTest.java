@@ -155,4 +155,15 @@ class VisibleFeedbackTest {
     deliverOn(h, "AAPL");
     assertThat(records).extracting(LogRecord::getMessage).anyMatch(m -> m.contains("listener bug"));
   }
+
+  @Test
+  void aRefusalSeenThroughTheKotlinSubscriptionFlowIsStillLogged() {
+    startWithoutEventListener();
+    h.server.refuseTopic("orders", dev.corridor.proto.v1.ErrorCode.ERROR_CODE_UNKNOWN_TOPIC,
+        "unknown topic: orders", false);
+    dev.corridor.kotlin.CorridorFlows.subscription(h.client, "orders",
+        SubscribeOptions.builder().executor(Runnable::run).build(), d -> {});
+    assertThat(records).extracting(LogRecord::getMessage)
+        .containsExactly("subscription to orders refused by the server: UNKNOWN_TOPIC: unknown topic: orders");
+  }
 }

@@ -94,7 +94,7 @@ public final class CorridorFlows {
     MutableStateFlow<String> rejection = StateFlowKt.MutableStateFlow("");
     SubscribeOptions withExecutor = options.executor() != null ? options
         : options.toBuilder().executor(new SerialExecutor(DefaultExecutors.pool())).build();
-    Subscription subscription = client.subscribe(topic, new MessageListener() {
+    Subscription subscription = client.subscribe(topic, new ObservingMessageListener() {
       @Override
       public void onMessage(Message message) {
         ChannelsKt.trySendBlocking(channel, message); // fails fast once the channel is closed
@@ -191,4 +191,7 @@ public final class CorridorFlows {
 
   /** Corridor's own listeners observe; they do not take the default log's place (see Feedback). */
   private abstract static class ObservingListener extends EventListener implements Feedback.Observer {}
+
+  /** As {@link ObservingListener}, for the subscription flow's listener: refusals stay logged. */
+  private abstract static class ObservingMessageListener implements MessageListener, Feedback.Observer {}
 }

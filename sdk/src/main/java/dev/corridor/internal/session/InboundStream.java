@@ -94,7 +94,8 @@ final class InboundStream implements Subscription {
     this.events = events;
     this.gate = gate;
     this.owner = owner;
-    this.logsRejections = !Feedback.overrides(listener, MessageListener.class, "onRejected");
+    this.logsRejections = listener instanceof Feedback.Observer
+        || !Feedback.overrides(listener, MessageListener.class, "onRejected");
   }
 
   @Override
