@@ -78,7 +78,7 @@ class SharedTimerThreadTest {
     // thread sleeps until then: the first task on another clock must make it recheck the clocks.
     Scheduler.Cancellable heartbeat =
         SystemScheduler.INSTANCE.schedule(() -> {}, 1, java.util.concurrent.TimeUnit.MINUTES);
-    Thread.sleep(100); // the timer thread is asleep until the heartbeat's deadline
+    awaitTimerThreadWaiting(); // asleep until the heartbeat's deadline
     DeepSleepClock clock = new DeepSleepClock();
     CountDownLatch ran = new CountDownLatch(1);
     Scheduler.Cancellable task = SystemScheduler.forClock(clock).schedule(ran::countDown, 1, HOURS);
@@ -139,5 +139,22 @@ class SharedTimerThreadTest {
 
     assertThat(later.await(5, SECONDS)).isTrue();
     assertThat(cancelledRan).as("the cancelled task, due before the one that ran").isFalse();
+  }
+
+  /**
+   * Returns once the shared timer thread has taken every task due now and waits for its next
+   * deadline: a probe task proves the queue was read, the thread's state that it went back to wait.
+   */
+  private static void awaitTimerThreadWaiting() throws InterruptedException {
+    CountDownLatch probe = new CountDownLatch(1);
+    SystemScheduler.INSTANCE.schedule(probe::countDown, 0, MILLISECONDS);
+    assertThat(probe.await(5, SECONDS)).as("the timer thread runs").isTrue();
+    Thread timer = Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals("corridor-timer")).findFirst().orElseThrow();
+    long deadline = System.nanoTime() + SECONDS.toNanos(5);
+    while (timer.getState() != Thread.State.TIMED_WAITING && timer.getState() != Thread.State.WAITING) {
+      assertThat(System.nanoTime()).as("the timer thread goes back to wait").isLessThan(deadline);
+      Thread.onSpinWait();
+    }
   }
 }
