@@ -358,15 +358,7 @@ public final class CorridorClient {
 
   private void dispatch(StateChange change) {
     firstConnection.stateChanged(change);
-    for (StateListener listener : stateListeners) {
-      Guarded.execute(callbackExecutor, () -> {
-        try {
-          listener.onStateChanged(change);
-        } catch (Throwable t) {
-          reporter.callbackFailed(t);
-        }
-      }, reporter);
-    }
+    toStateListeners(listener -> listener.onStateChanged(change));
   }
 
   private void callbackFailed(Throwable error) {
@@ -374,10 +366,15 @@ public final class CorridorClient {
   }
 
   private void dispatchHealth(ConnectionHealth change) {
+    toStateListeners(listener -> listener.onHealthChanged(change));
+  }
+
+  /** Calls every state listener on the callback executor; what one throws is reported. */
+  private void toStateListeners(java.util.function.Consumer<StateListener> call) {
     for (StateListener listener : stateListeners) {
       Guarded.execute(callbackExecutor, () -> {
         try {
-          listener.onHealthChanged(change);
+          call.accept(listener);
         } catch (Throwable t) {
           reporter.callbackFailed(t);
         }

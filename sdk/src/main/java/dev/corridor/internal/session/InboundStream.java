@@ -108,9 +108,14 @@ final class InboundStream implements Subscription {
     Subscription.State previous = state;
     if (previous == next || previous == Subscription.State.UNSUBSCRIBED) return;
     state = next;
+    tellListener(l -> l.onStateChanged(next));
+  }
+
+  /** Calls the listener on its executor, outside the message queue; what it throws is reported. */
+  private void tellListener(java.util.function.Consumer<MessageListener> call) {
     Guarded.execute(executor, () -> {
       try {
-        listener.onStateChanged(next);
+        call.accept(listener);
       } catch (Throwable t) {
         owner.callbackFailed(t);
       }
@@ -219,13 +224,7 @@ final class InboundStream implements Subscription {
       owner.feedback().log(Feedback.Kind.SUBSCRIPTION_REJECTED, "subscription to " + topic
           + " refused by the server: " + code + (message.isEmpty() ? "" : ": " + message));
     }
-    Guarded.execute(executor, () -> {
-      try {
-        listener.onRejected(code, message);
-      } catch (Throwable t) {
-        owner.callbackFailed(t);
-      }
-    }, owner.reporter());
+    tellListener(l -> l.onRejected(code, message));
   }
 
   /** Tells the application the stream broke, in order with its messages. */
