@@ -49,10 +49,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Every wait is bounded by {@link #TIMEOUT_SECONDS} and fails the test with a message when it
  * elapses; nothing sleeps or polls.
  */
-final class CorridorTestServer implements AutoCloseable {
-  static final String SUBPROTOCOL = "corridor.v1";
-  static final long TIMEOUT_SECONDS = 5;
-  static final String PATH = "/corridor/v1";
+public final class CorridorTestServer implements AutoCloseable {
+  public static final String SUBPROTOCOL = "corridor.v1";
+  public static final long TIMEOUT_SECONDS = 5;
+  public static final String PATH = "/corridor/v1";
 
   private final MockWebServer server = new MockWebServer();
   private final boolean https;
@@ -65,30 +65,30 @@ final class CorridorTestServer implements AutoCloseable {
   }
 
   /** A plain-text ({@code ws://}) server, started. */
-  static CorridorTestServer start() throws IOException {
+  public static CorridorTestServer start() throws IOException {
     return new CorridorTestServer(null);
   }
 
   /** A TLS ({@code wss://}) server presenting the certificate behind {@code factory}, started. */
-  static CorridorTestServer startHttps(SSLSocketFactory factory) throws IOException {
+  public static CorridorTestServer startHttps(SSLSocketFactory factory) throws IOException {
     return new CorridorTestServer(factory);
   }
 
   /** The {@code ws://} or {@code wss://} URL of the endpoint. */
-  String wsUrl() {
+  public String wsUrl() {
     return (https ? "wss://" : "ws://") + server.getHostName() + ":" + server.getPort() + PATH;
   }
 
-  String hostName() {
+  public String hostName() {
     return server.getHostName();
   }
 
   /** Upgrades the next request, selecting {@code corridor.v1} and auto-answering the Hello. */
-  Connection enqueueUpgrade() {
+  public Connection enqueueUpgrade() {
     return enqueueUpgrade(new Options());
   }
 
-  Connection enqueueUpgrade(Options options) {
+  public Connection enqueueUpgrade(Options options) {
     Connection connection = new Connection(connections.incrementAndGet(), options);
     MockResponse.Builder response = new MockResponse.Builder().webSocketUpgrade(connection);
     if (options.subprotocol != null) response.setHeader("Sec-WebSocket-Protocol", options.subprotocol);
@@ -98,19 +98,19 @@ final class CorridorTestServer implements AutoCloseable {
   }
 
   /** Answers the next request with {@code response} (e.g. an HTTP error instead of an upgrade). */
-  void enqueue(MockResponse response) {
+  public void enqueue(MockResponse response) {
     server.enqueue(response);
   }
 
   /** The next request the server received; fails if none arrives in time. */
-  RecordedRequest takeRequest() throws InterruptedException {
+  public RecordedRequest takeRequest() throws InterruptedException {
     RecordedRequest request = server.takeRequest(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     assertThat(request).as("request received within %s s", TIMEOUT_SECONDS).isNotNull();
     return request;
   }
 
   /** Requests received so far (including ones not yet taken). */
-  int requestCount() {
+  public int requestCount() {
     return server.getRequestCount();
   }
 
@@ -120,7 +120,7 @@ final class CorridorTestServer implements AutoCloseable {
   }
 
   /** How an enqueued upgrade behaves. */
-  static final class Options {
+  public static final class Options {
     @Nullable String subprotocol = SUBPROTOCOL;
     boolean autoWelcome = true;
     boolean autoPong = true;
@@ -130,19 +130,19 @@ final class CorridorTestServer implements AutoCloseable {
     @Nullable String extensions;
 
     /** The subprotocol the upgrade response selects; null omits the header. */
-    Options subprotocol(@Nullable String value) {
+    public Options subprotocol(@Nullable String value) {
       this.subprotocol = value;
       return this;
     }
 
     /** Whether a Hello is answered with a Welcome at once (else call {@link Connection#sendWelcome}). */
-    Options autoWelcome(boolean value) {
+    public Options autoWelcome(boolean value) {
       this.autoWelcome = value;
       return this;
     }
 
     /** Whether the client's Pings are answered (false plays a silently dead server). */
-    Options autoPong(boolean value) {
+    public Options autoPong(boolean value) {
       this.autoPong = value;
       return this;
     }
@@ -151,13 +151,13 @@ final class CorridorTestServer implements AutoCloseable {
      * Whether every acknowledged Publish is answered at once with a PublishAck covering its
      * sequence (a server that stores each publish as it arrives).
      */
-    Options autoAck(boolean value) {
+    public Options autoAck(boolean value) {
       this.autoAck = value;
       return this;
     }
 
     /** Whether every Request is answered at once with an OK Response echoing its payload. */
-    Options autoRespond(boolean value) {
+    public Options autoRespond(boolean value) {
       this.autoRespond = value;
       return this;
     }
@@ -166,7 +166,7 @@ final class CorridorTestServer implements AutoCloseable {
      * Answers the Hello with {@code handler} instead of the automatic Welcome (e.g. a resumed
      * Welcome followed by a replay). Runs on MockWebServer's reader thread of that connection.
      */
-    Options onHello(HelloHandler handler) {
+    public Options onHello(HelloHandler handler) {
       this.onHello = handler;
       return this;
     }
@@ -175,19 +175,19 @@ final class CorridorTestServer implements AutoCloseable {
      * A {@code Sec-WebSocket-Extensions} value for the upgrade response, whatever the client
      * offered. MockWebServer's side of the socket then applies it (e.g. compresses every message).
      */
-    Options extensions(@Nullable String value) {
+    public Options extensions(@Nullable String value) {
       this.extensions = value;
       return this;
     }
   }
 
   /** Answers a connection's Hello in place of the automatic Welcome. */
-  interface HelloHandler {
+  public interface HelloHandler {
     void onHello(Connection connection, Hello hello);
   }
 
   /** The server side of one WebSocket. Its callbacks run on MockWebServer's threads. */
-  static final class Connection extends WebSocketListener {
+  public static final class Connection extends WebSocketListener {
     private final int index;
     private final Options options;
     private final CompletableFuture<WebSocket> open = new CompletableFuture<>();
@@ -211,13 +211,13 @@ final class CorridorTestServer implements AutoCloseable {
     private final AtomicInteger textFrames = new AtomicInteger();
     private final AtomicInteger pings = new AtomicInteger();
 
-    Connection(int index, Options options) {
+    public Connection(int index, Options options) {
       this.index = index;
       this.options = options;
     }
 
     /** The Welcome this connection sends: a distinct session id and resume token per connection. */
-    Welcome welcome() {
+    public Welcome welcome() {
       return Welcome.newBuilder()
           .setSessionId("session-" + index)
           .setResumeToken(ByteString.copyFromUtf8("resume-" + index))
@@ -305,7 +305,7 @@ final class CorridorTestServer implements AutoCloseable {
     }
 
     /** The server's WebSocket, once the upgrade response was written. */
-    WebSocket awaitOpen() throws InterruptedException {
+    public WebSocket awaitOpen() throws InterruptedException {
       try {
         return open.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       } catch (ExecutionException | TimeoutException e) {
@@ -314,21 +314,21 @@ final class CorridorTestServer implements AutoCloseable {
       }
     }
 
-    static Envelope.Builder envelope() {
+    public static Envelope.Builder envelope() {
       return Envelope.newBuilder().setProtocolVersion(1);
     }
 
-    void sendWelcome() {
+    public void sendWelcome() {
       sendWelcome(welcome());
     }
 
     /** Sends {@code welcome} (e.g. {@code welcome().toBuilder().setResumed(true).build()}). */
-    void sendWelcome(Welcome welcome) {
+    public void sendWelcome(Welcome welcome) {
       send(envelope().setWelcome(welcome).build());
     }
 
     /** Sends a Deliver of {@code topic} at (epoch, sequence) with payload {@code "m<sequence>"}. */
-    void sendDeliver(String topic, long epoch, long sequence, boolean replay) {
+    public void sendDeliver(String topic, long epoch, long sequence, boolean replay) {
       send(envelope().setDeliver(Deliver.newBuilder()
           .setTopic(topic)
           .setEpoch(epoch)
@@ -339,19 +339,19 @@ final class CorridorTestServer implements AutoCloseable {
     }
 
     /** Sends Delivers of {@code topic} for every sequence from {@code first} to {@code last}. */
-    void sendDelivers(String topic, long epoch, long first, long last, boolean replay) {
+    public void sendDelivers(String topic, long epoch, long first, long last, boolean replay) {
       for (long sequence = first; sequence <= last; sequence++) {
         sendDeliver(topic, epoch, sequence, replay);
       }
     }
 
     /** Acknowledges every client sequence up to {@code cumulative}. */
-    void sendPublishAck(long cumulative) {
+    public void sendPublishAck(long cumulative) {
       send(envelope().setPublishAck(PublishAck.newBuilder().setCumulative(cumulative)).build());
     }
 
     /** Answers {@code subscribe}: active at {@code epoch}, next delivery {@code nextSequence}. */
-    void sendSubscribed(Subscribe subscribe, long epoch, long nextSequence) {
+    public void sendSubscribed(Subscribe subscribe, long epoch, long nextSequence) {
       send(envelope().setSubscribed(Subscribed.newBuilder()
           .setTopic(subscribe.getTopic())
           .setRequestId(subscribe.getRequestId())
@@ -359,18 +359,18 @@ final class CorridorTestServer implements AutoCloseable {
           .setNextSequence(nextSequence)).build());
     }
 
-    void sendPing(long nonce) {
+    public void sendPing(long nonce) {
       send(envelope().setPing(Ping.newBuilder()
           .setNonce(nonce)
           .setSentAtMs(System.currentTimeMillis())).build());
     }
 
-    void send(Envelope envelope) {
+    public void send(Envelope envelope) {
       sendBytes(envelope.toByteArray());
     }
 
     /** Sends {@code bytes} as one binary frame, whatever they are. */
-    void sendBytes(byte[] bytes) {
+    public void sendBytes(byte[] bytes) {
       try {
         boolean queued = awaitOpen().send(okio.ByteString.of(bytes));
         assertThat(queued).as("server frame queued").isTrue();
@@ -381,12 +381,12 @@ final class CorridorTestServer implements AutoCloseable {
     }
 
     /** Sends {@code text} as one text frame (protocol v1 uses binary frames only). */
-    void sendText(String text) throws InterruptedException {
+    public void sendText(String text) throws InterruptedException {
       assertThat(awaitOpen().send(text)).as("server text frame queued").isTrue();
     }
 
     /** Starts a clean close with {@code code}. */
-    void close(int code, String reason) throws InterruptedException {
+    public void close(int code, String reason) throws InterruptedException {
       awaitOpen().close(code, reason);
     }
 
@@ -395,13 +395,13 @@ final class CorridorTestServer implements AutoCloseable {
      * MockWebServer's side (it has no {@code Call} and throws), so fail the socket the way OkHttp
      * does internally, which cancels the underlying socket.
      */
-    void cancel() throws InterruptedException {
+    public void cancel() throws InterruptedException {
       WebSocket ws = awaitOpen();
       ((RealWebSocket) ws).failWebSocket(new IOException("dropped by test"), null, false);
     }
 
     /** The next Hello envelope received, asserted to carry protocol version 1. */
-    Envelope takeHelloEnvelope() throws InterruptedException {
+    public Envelope takeHelloEnvelope() throws InterruptedException {
       Envelope envelope = hellos.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       assertThat(envelope).as("Hello on server connection %s within %s s", index, TIMEOUT_SECONDS)
           .isNotNull();
@@ -409,11 +409,11 @@ final class CorridorTestServer implements AutoCloseable {
       return envelope;
     }
 
-    Hello takeHello() throws InterruptedException {
+    public Hello takeHello() throws InterruptedException {
       return takeHelloEnvelope().getHello();
     }
 
-    Pong takePong() throws InterruptedException {
+    public Pong takePong() throws InterruptedException {
       Pong pong = pongs.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       assertThat(pong).as("Pong on server connection %s within %s s", index, TIMEOUT_SECONDS)
           .isNotNull();
@@ -421,7 +421,7 @@ final class CorridorTestServer implements AutoCloseable {
     }
 
     /** The next envelope received that is not a Hello, Ping or Pong. */
-    Envelope takeEnvelope() throws InterruptedException {
+    public Envelope takeEnvelope() throws InterruptedException {
       Envelope envelope = others.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       assertThat(envelope).as("envelope on server connection %s within %s s", index, TIMEOUT_SECONDS)
           .isNotNull();
@@ -432,7 +432,7 @@ final class CorridorTestServer implements AutoCloseable {
      * The next envelope of {@code kind} not yet taken by this method (independent of
      * {@link #takeEnvelope()}); envelopes of other kinds stay where they are.
      */
-    Envelope takeEnvelope(Envelope.KindCase kind) throws InterruptedException {
+    public Envelope takeEnvelope(Envelope.KindCase kind) throws InterruptedException {
       Envelope envelope = kindQueue(kind).poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       assertThat(envelope).as("%s on server connection %s within %s s; received so far: %s",
           kind, index, TIMEOUT_SECONDS, receivedKinds()).isNotNull();
@@ -440,7 +440,7 @@ final class CorridorTestServer implements AutoCloseable {
     }
 
     /** Every envelope of {@code kind} received so far (taken or not), in order. */
-    List<Envelope> receivedOfKind(Envelope.KindCase kind) {
+    public List<Envelope> receivedOfKind(Envelope.KindCase kind) {
       synchronized (received) {
         List<Envelope> list = received.get(kind);
         return list == null ? new ArrayList<>() : new ArrayList<>(list);
@@ -462,7 +462,7 @@ final class CorridorTestServer implements AutoCloseable {
     }
 
     /** The code of the next close frame received from the client. */
-    int takeCloseCode() throws InterruptedException {
+    public int takeCloseCode() throws InterruptedException {
       Integer code = closeCodes.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       assertThat(code).as("close frame on server connection %s within %s s", index, TIMEOUT_SECONDS)
           .isNotNull();
@@ -470,22 +470,22 @@ final class CorridorTestServer implements AutoCloseable {
     }
 
     /** Waits until this WebSocket is over (closed or failed) on the server side. */
-    void awaitEnded() throws InterruptedException {
+    public void awaitEnded() throws InterruptedException {
       assertThat(ended.await(TIMEOUT_SECONDS, TimeUnit.SECONDS))
           .as("server connection %s ended within %s s", index, TIMEOUT_SECONDS).isTrue();
     }
 
     /** Binary frames received so far (not consumed by the typed takers). */
-    int framesReceived() {
+    public int framesReceived() {
       return frames.size();
     }
 
-    int textFramesReceived() {
+    public int textFramesReceived() {
       return textFrames.get();
     }
 
     /** Pings received from the client so far. */
-    int pingsReceived() {
+    public int pingsReceived() {
       return pings.get();
     }
   }
