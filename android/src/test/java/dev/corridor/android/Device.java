@@ -79,8 +79,12 @@ final class Device {
     assertThat(connectivity.getActiveNetwork()).isEqualTo(network);
   }
 
-  /** The one registered default-network callback. */
+  /**
+   * The one registered default-network callback. The client registers it from its own thread
+   * when connect() is processed, so this waits for it.
+   */
   ConnectivityManager.NetworkCallback callback() {
+    runMainUntil("the network callback registered", () -> !shadow.getNetworkCallbacks().isEmpty());
     Set<ConnectivityManager.NetworkCallback> callbacks = shadow.getNetworkCallbacks();
     assertThat(callbacks).hasSize(1);
     return callbacks.iterator().next();
