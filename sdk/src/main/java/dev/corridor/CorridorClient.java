@@ -539,7 +539,7 @@ public final class CorridorClient {
     /**
      * Where {@link StateListener}s and subscription listeners (unless their
      * {@link SubscribeOptions.Builder#executor} says otherwise) are called. Android apps pass the
-     * main-thread executor ({@code ContextCompat.getMainExecutor(context)}). It should run tasks in
+     * main-thread executor ({@code CorridorAndroid.install} sets it). It should run tasks in
      * submission order. Default: a background thread per client at a time, in order, from a
      * shared daemon pool.
      *
@@ -566,7 +566,8 @@ public final class CorridorClient {
      * {@link Clock#SYSTEM} ({@code System.nanoTime}). The default scheduler runs on this clock, so
      * the two always share one time base. On Android, {@code System.nanoTime} stops while the
      * device is in deep sleep; a clock on {@code SystemClock.elapsedRealtimeNanos()} keeps counting,
-     * so TTLs expire and backoff waits end on real elapsed time (docs/android.md). Tests use
+     * so TTLs expire and backoff waits end on real elapsed time ({@code CorridorAndroid.install}
+     * sets one). Tests use
      * {@link dev.corridor.testing.FakeTime}. A clock that throws is reported and replaced by the
      * system clock for that reading.
      */

@@ -6,8 +6,9 @@ package dev.corridor;
  * connects at once, without waiting out the remaining backoff, and a long outage's slow cadence
  * ends.
  *
- * <p>The JVM default, {@link #ALWAYS_AVAILABLE}, never reports a loss. {@code docs/android.md}
- * gives an adapter for Android's {@code ConnectivityManager}.
+ * <p>The JVM default, {@link #ALWAYS_AVAILABLE}, never reports a loss. On Android,
+ * {@code corridor-android} provides one on {@code ConnectivityManager}'s default-network callback
+ * ({@code CorridorAndroid.networkMonitor(context)}, set by {@code CorridorAndroid.install}).
  */
 public interface NetworkMonitor {
   /** Receives availability changes; may be called from any thread. */

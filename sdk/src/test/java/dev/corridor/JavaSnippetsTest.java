@@ -53,8 +53,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * --&gt;</pre>
  *       Its {@code import} lines join the file's imports; every other line is a member of the
  *       class, so fields and helper methods are in scope for the statements.
- *   <li>{@code <!-- snippet-skip: REASON -->} right before a block leaves it out (it needs the
- *       Android SDK, say, or lists signatures rather than code). The reason is required, and the
+ *   <li>{@code <!-- snippet-android -->} (optionally followed by context lines, as above) marks
+ *       code for an Android app: corridor-android's {@code AndroidSnippetsTest} compiles it, against
+ *       the Android framework, with {@code dev.corridor.android.*} imported too.
+ *   <li>{@code <!-- snippet-skip: REASON -->} right before a block leaves it out (it needs
+ *       AndroidX, say, or lists signatures rather than code). The reason is required, and the
  *       README's blocks may not be skipped.
  * </ul>
  */
@@ -84,8 +87,15 @@ class JavaSnippetsTest {
       return directive.startsWith("snippet-skip");
     }
 
+    /** Compiled by corridor-android's AndroidSnippetsTest instead. */
+    boolean android() {
+      return directive.startsWith("snippet-android");
+    }
+
     String context() {
-      return directive.startsWith("snippet-context") ? directive.substring("snippet-context".length()) : "";
+      if (directive.startsWith("snippet-context")) return directive.substring("snippet-context".length());
+      if (android()) return directive.substring("snippet-android".length());
+      return "";
     }
   }
 
@@ -93,17 +103,29 @@ class JavaSnippetsTest {
   static Stream<Snippet> snippets() throws IOException {
     List<Snippet> all = new ArrayList<>();
     for (String document : documents()) all.addAll(snippetsOf(document));
-    return all.stream().filter(s -> !s.skipped());
+    return all.stream().filter(s -> !s.skipped() && !s.android());
+  }
+
+  /** The snippets for Android apps (snippet-android), compiled where the framework is. */
+  static Stream<Snippet> androidSnippets() throws IOException {
+    List<Snippet> all = new ArrayList<>();
+    for (String document : documents()) all.addAll(snippetsOf(document));
+    return all.stream().filter(Snippet::android);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("snippets")
   void compiles(Snippet snippet) throws IOException {
+    compile(snippet, classes, "-Xlint:all,-options,-processing");
+  }
+
+  /** Compiles {@code snippet} on the test class path into {@code classes}; every warning fails. */
+  static void compile(Snippet snippet, Path classes, String lint) throws IOException {
     Source source = source(snippet);
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
-      List<String> options = Arrays.asList("--release", "8", "-Xlint:all,-options,-processing", "-Werror",
+      List<String> options = Arrays.asList("--release", "8", lint, "-Werror",
           "-proc:none", "-classpath", testClassPath(), "-d", classes.toString());
       boolean ok = javac.getTask(null, files, diagnostics, options, null, List.of(source)).call();
       assertThat(ok).as("%s does not compile (%s):%n%s", snippet,
@@ -135,7 +157,7 @@ class JavaSnippetsTest {
       while (m.find()) {
         int line = lineOf(text, m.start());
         assertThat(m.group(1)).as("%s:%d: a snippet directive", document, line)
-            .isIn("snippet-context", "snippet-skip");
+            .isIn("snippet-context", "snippet-skip", "snippet-android");
         int end = text.indexOf("-->", m.end());
         assertThat(end).as("%s:%d: the directive's comment ends", document, line).isNotNegative();
         assertThat(text.substring(end + 3).stripLeading()).as("%s:%d: a ```java block follows the directive",
@@ -173,6 +195,7 @@ class JavaSnippetsTest {
       return new Source(pkg.find() ? pkg.group(1) + "." + name : name, code, 1);
     }
     StringBuilder imports = new StringBuilder(DEFAULT_IMPORTS);
+    if (snippet.android()) imports.append("import dev.corridor.android.*;\n");
     StringBuilder members = new StringBuilder();
     for (String line : snippet.context().split("\n", -1)) {
       if (line.strip().startsWith("import ")) {

@@ -1,11 +1,15 @@
 package dev.corridor.androidcheck;
 
+import android.app.Application;
 import dev.corridor.CorridorClient;
+import dev.corridor.android.AndroidOptions;
+import dev.corridor.android.CorridorAndroid;
 import dev.corridor.Message;
 import dev.corridor.MessageListener;
 import dev.corridor.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What an Android app's code does with the SDK, in a few lines: the root that R8's shrinking
@@ -24,6 +28,17 @@ public final class AppEntry {
     if (quotes.state() == Subscription.State.REJECTED) {
       client.close();
     }
+    return client;
+  }
+
+  /**
+   * The same through corridor-android, as an app's {@code Application.onCreate} does. Compiled
+   * without androidx on the classpath: an app that never passes a Lifecycle needs none.
+   */
+  public static CorridorClient install(Application application, String url) {
+    CorridorClient client = CorridorAndroid.install(application, CorridorClient.builder(url),
+        AndroidOptions.builder().backgroundGrace(10, TimeUnit.SECONDS).build());
+    client.connect();
     return client;
   }
 
