@@ -51,39 +51,99 @@ import org.junit.jupiter.api.Test;
  *
  * <p>It also keeps implementation types out of public signatures: protocol messages, protobuf,
  * {@code dev.corridor.internal}, Okio and Kotlin's own types, and any third-party type not listed
- * in {@link #DELIBERATE_FOREIGN_TYPES}.
+ * in the surface's deliberate foreign types.
  */
 class ApiSurfaceTest {
+  /**
+   * One artifact's public API: its packages, its checked-in file, and what its signatures may
+   * mention. corridor-android's AndroidApiSurfaceTest checks its own with the same machinery.
+   */
+  static final class Surface {
+    final String artifact;
+    /** Where the module lives, relative to the repository root: "sdk", "android". */
+    final String module;
+    final List<String> publicPackages;
+    /** Packages of other Corridor artifacts whose public types the signatures may use. */
+    final List<String> otherCorridorPackages;
+    /** A class of the artifact, to find its compiled classes. */
+    final Class<?> anchor;
+    /** Types that must never appear in a public signature: how Corridor works inside. */
+    final List<String> forbiddenPrefixes;
+    /** Types from other libraries that public signatures use on purpose, and why. */
+    final Map<String, String> deliberateForeignTypes;
+    /** Names the rendered types must include, to show the packages were read. */
+    final List<String> expectedTypes;
+
+    Surface(String artifact, String module, List<String> publicPackages,
+        List<String> otherCorridorPackages, Class<?> anchor, List<String> forbiddenPrefixes,
+        Map<String, String> deliberateForeignTypes, List<String> expectedTypes) {
+      this.artifact = artifact;
+      this.module = module;
+      this.publicPackages = publicPackages;
+      this.otherCorridorPackages = otherCorridorPackages;
+      this.anchor = anchor;
+      this.forbiddenPrefixes = forbiddenPrefixes;
+      this.deliberateForeignTypes = deliberateForeignTypes;
+      this.expectedTypes = expectedTypes;
+    }
+
+    String apiFile() {
+      return "api/" + artifact + ".api";
+    }
+
+    String updateCommand() {
+      return "./mvnw -B -pl " + module + " -am test -Dtest=" + testName()
+          + " -Dsurefire.failIfNoSpecifiedTests=false -Dcorridor.api.update=true";
+    }
+
+    private String testName() {
+      return module.equals("sdk") ? "ApiSurfaceTest" : "AndroidApiSurfaceTest";
+    }
+  }
+
   static final List<String> PUBLIC_PACKAGES =
       Arrays.asList("dev.corridor", "dev.corridor.kotlin", "dev.corridor.testing");
 
-  static final String API_FILE = "api/corridor-sdk.api";
-
-  static final String UPDATE_COMMAND = "./mvnw -B -pl sdk -am test -Dtest=ApiSurfaceTest"
-      + " -Dsurefire.failIfNoSpecifiedTests=false -Dcorridor.api.update=true";
-
-  /** Types that must never appear in a public signature: how Corridor works inside. */
+  /** Implementation types of the SDK, never in a public signature of any Corridor artifact. */
   static final List<String> FORBIDDEN_PREFIXES = Arrays.asList(
       "dev.corridor.internal.", "dev.corridor.proto.", "com.google.protobuf.", "okio.", "kotlin.");
 
-  /** Types from other libraries that public signatures use on purpose, and why. */
-  static final Map<String, String> DELIBERATE_FOREIGN_TYPES = new LinkedHashMap<>();
+  static final Surface SDK;
 
   static {
-    DELIBERATE_FOREIGN_TYPES.put("okhttp3.OkHttpClient",
+    Map<String, String> deliberate = new LinkedHashMap<>();
+    deliberate.put("okhttp3.OkHttpClient",
         "CorridorClient.Builder.okHttpClient: the transport's configuration (proxy, TLS, DNS, dispatcher)");
     for (String flow : Arrays.asList("Flow", "SharedFlow", "StateFlow")) {
-      DELIBERATE_FOREIGN_TYPES.put("kotlinx.coroutines.flow." + flow,
+      deliberate.put("kotlinx.coroutines.flow." + flow,
           "dev.corridor.kotlin.CorridorFlows: the coroutine adapters return flows");
     }
-    DELIBERATE_FOREIGN_TYPES.put("org.jspecify.annotations.Nullable", "nullness of the public packages");
-    DELIBERATE_FOREIGN_TYPES.put("org.jspecify.annotations.NullMarked", "nullness of the public packages");
+    deliberate.put("org.jspecify.annotations.Nullable", "nullness of the public packages");
+    deliberate.put("org.jspecify.annotations.NullMarked", "nullness of the public packages");
+    SDK = new Surface("corridor-sdk", "sdk", PUBLIC_PACKAGES, java.util.Collections.<String>emptyList(),
+        CorridorClient.class, FORBIDDEN_PREFIXES, deliberate,
+        Arrays.asList("dev.corridor.CorridorClient", "dev.corridor.CorridorClient.Builder",
+            "dev.corridor.kotlin.CorridorFlows", "dev.corridor.testing.TestValues"));
   }
 
   @Test
   void publicApiMatchesTheCheckedInSignatureFile() throws IOException {
-    String actual = render();
-    Path file = apiFile();
+    assertMatchesFile(SDK);
+  }
+
+  @Test
+  void publicSignaturesMentionNoImplementationType() throws IOException {
+    assertMentionsNoImplementationType(SDK);
+  }
+
+  @Test
+  void everyPublicPackageIsReadAndTheTypesAreSorted() throws IOException {
+    assertEveryPackageRead(SDK);
+  }
+
+  static void assertMatchesFile(Surface surface) throws IOException {
+    String actual = render(surface);
+    Path file = apiFile(surface);
 
     if (updateRequested()) {
       Files.createDirectories(file.getParent());
@@ -94,41 +154,39 @@ class ApiSurfaceTest {
 
     if (!Files.exists(file)) {
       throw new AssertionError("No API signature file at " + file.toAbsolutePath().normalize()
-          + ". Create it with:\n  " + UPDATE_COMMAND + "\n");
+          + ". Create it with:\n  " + surface.updateCommand() + "\n");
     }
     String expected = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).replace("\r\n", "\n");
     if (!expected.equals(actual)) {
-      throw new AssertionError("The public API of corridor-sdk differs from sdk/" + API_FILE
+      throw new AssertionError("The public API of " + surface.artifact + " differs from "
+          + surface.module + "/" + surface.apiFile()
           + " (- as checked in, + as compiled):\n\n"
           + unifiedDiff(lines(expected), lines(actual), 2)
           + "\nIf the change is intended, regenerate the file and commit it with the change:\n  "
-          + UPDATE_COMMAND + "\n(or run any build with CORRIDOR_API_UPDATE=true). A removed or changed"
+          + surface.updateCommand() + "\n(or run any build with CORRIDOR_API_UPDATE=true). A removed or changed"
           + " line breaks applications compiled against the previous version.\n");
     }
   }
 
-  @Test
-  void publicSignaturesMentionNoImplementationType() throws IOException {
+  static void assertMentionsNoImplementationType(Surface surface) throws IOException {
     List<String> problems = new ArrayList<>();
-    Renderer r = new Renderer();
-    for (Class<?> c : publicTypes()) {
+    Renderer r = new Renderer(surface);
+    for (Class<?> c : publicTypes(surface)) {
       r.renderType(c, problems);
     }
     assertThat(problems)
         .as("public signatures that mention implementation or undeclared third-party types;"
-            + " keep them internal, or (if it is deliberate) list the type in DELIBERATE_FOREIGN_TYPES")
+            + " keep them internal, or (if it is deliberate) list the type in the surface's deliberate types")
         .isEmpty();
   }
 
-  @Test
-  void everyPublicPackageIsReadAndTheTypesAreSorted() throws IOException {
-    List<String> names = publicTypes().stream().map(ApiSurfaceTest::nameOf).collect(Collectors.toList());
+  static void assertEveryPackageRead(Surface surface) throws IOException {
+    List<String> names = publicTypes(surface).stream().map(ApiSurfaceTest::nameOf).collect(Collectors.toList());
     assertThat(names).as("types found in the compiled classes")
-        .contains("dev.corridor.CorridorClient", "dev.corridor.CorridorClient.Builder",
-            "dev.corridor.kotlin.CorridorFlows", "dev.corridor.testing.TestValues")
+        .containsAll(surface.expectedTypes)
         .isSorted()
         .doesNotHaveDuplicates()
-        .allMatch(n -> PUBLIC_PACKAGES.stream().anyMatch(p -> n.startsWith(p + ".")));
+        .allMatch(n -> surface.publicPackages.stream().anyMatch(p -> n.startsWith(p + ".")));
   }
 
   // ---- Rendering ----
@@ -138,27 +196,27 @@ class ApiSurfaceTest {
         || "true".equalsIgnoreCase(System.getenv("CORRIDOR_API_UPDATE"));
   }
 
-  static Path apiFile() {
-    return Paths.get(System.getProperty("basedir", System.getProperty("user.dir"))).resolve(API_FILE);
+  static Path apiFile(Surface surface) {
+    return Paths.get(System.getProperty("basedir", System.getProperty("user.dir"))).resolve(surface.apiFile());
   }
 
   /** The API as the text of the file: one block per package and per type, sorted. */
-  static String render() throws IOException {
+  static String render(Surface surface) throws IOException {
     StringBuilder out = new StringBuilder();
-    out.append("# The public API of corridor-sdk, generated from the compiled classes by ApiSurfaceTest.\n")
+    out.append("# The public API of " + surface.artifact + ", generated from the compiled classes by ApiSurfaceTest.\n")
         .append("# One block per type: its declaration, then its fields, constructors and methods (public, and\n")
         .append("# protected in classes that can be extended), each sorted by name (enum constants in declaration\n")
         .append("# order); names fully qualified, nested types as Outer.Inner, type-use annotations where Java\n")
         .append("# puts them, no parameter names.\n")
         .append("# Do not edit by hand; regenerate with:\n")
-        .append("#   ").append(UPDATE_COMMAND).append('\n');
-    Renderer r = new Renderer();
+        .append("#   ").append(surface.updateCommand()).append('\n');
+    Renderer r = new Renderer(surface);
     List<String> ignored = new ArrayList<>();
-    for (String p : PUBLIC_PACKAGES) {
+    for (String p : surface.publicPackages) {
       out.append('\n').append(r.checked(("package " + p + " " + r.annotations(packageAnnotations(p))).trim(), ignored))
           .append('\n');
     }
-    for (Class<?> c : publicTypes()) {
+    for (Class<?> c : publicTypes(surface)) {
       out.append('\n');
       for (String line : r.renderType(c, ignored)) out.append(line).append('\n');
     }
@@ -175,16 +233,16 @@ class ApiSurfaceTest {
   }
 
   /** Every public type of the public packages (and its public and protected nested types), by name. */
-  static List<Class<?>> publicTypes() throws IOException {
+  static List<Class<?>> publicTypes(Surface surface) throws IOException {
     Set<String> topLevel = new TreeSet<>();
     Path root;
     try {
-      root = Paths.get(CorridorClient.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      root = Paths.get(surface.anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
     } catch (URISyntaxException e) {
       throw new IOException(e);
     }
     if (Files.isDirectory(root)) {
-      for (String p : PUBLIC_PACKAGES) {
+      for (String p : surface.publicPackages) {
         Path dir = root.resolve(p.replace('.', '/'));
         try (Stream<Path> files = Files.list(dir)) {
           files.map(f -> f.getFileName().toString())
@@ -200,7 +258,7 @@ class ApiSurfaceTest {
           if (slash < 0) continue;
           String pkg = name.substring(0, slash).replace('/', '.');
           String file = name.substring(slash + 1);
-          if (PUBLIC_PACKAGES.contains(pkg) && isTopLevelClassFile(file)) {
+          if (surface.publicPackages.contains(pkg) && isTopLevelClassFile(file)) {
             topLevel.add(pkg + "." + file.substring(0, file.length() - ".class".length()));
           }
         }
@@ -246,6 +304,11 @@ class ApiSurfaceTest {
   /** Renders types, and reports the classes each line mentions that a public signature may not. */
   static final class Renderer {
     private final Set<Class<?>> mentioned = new TreeSet<>(Comparator.comparing(Class::getName));
+    private final Surface surface;
+
+    Renderer(Surface surface) {
+      this.surface = surface;
+    }
 
     List<String> renderType(Class<?> c, List<String> problems) {
       List<String> lines = new ArrayList<>();
@@ -298,18 +361,18 @@ class ApiSurfaceTest {
       return line;
     }
 
-    private static String problemWith(Class<?> c) {
+    private String problemWith(Class<?> c) {
       String name = c.getName();
-      if (DELIBERATE_FOREIGN_TYPES.containsKey(name)) return null;
-      for (String prefix : FORBIDDEN_PREFIXES) {
+      if (surface.deliberateForeignTypes.containsKey(name)) return null;
+      for (String prefix : surface.forbiddenPrefixes) {
         if (name.startsWith(prefix)) return "an implementation type (" + prefix + "*)";
       }
       String pkg = c.getPackage() == null ? "" : c.getPackage().getName();
-      boolean ours = PUBLIC_PACKAGES.contains(pkg);
+      boolean ours = surface.publicPackages.contains(pkg) || surface.otherCorridorPackages.contains(pkg);
       boolean jdk = name.startsWith("java.") || name.startsWith("javax.") || c.isPrimitive();
       if ((ours || jdk) && !isAccessible(c)) return "not public";
       if (ours || jdk) return null;
-      return "a third-party type not listed in DELIBERATE_FOREIGN_TYPES";
+      return "a third-party type not listed among the surface's deliberate foreign types";
     }
 
     private static boolean isAccessible(Class<?> c) {
