@@ -2,24 +2,22 @@ package dev.corridor.sample;
 
 import dev.corridor.sample.market.MarketFeed;
 import dev.corridor.sample.server.Chaos;
-import dev.corridor.sample.server.FeedServer;
-import dev.corridor.sample.server.ProtocolEngine;
-import dev.corridor.sample.server.ServerConfig;
+import dev.corridor.server.CorridorServer;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Consumer;
 
 /**
- * The embedded demo feed: market data, the protocol engine, the WebSocket server and the chaos
+ * The embedded demo feed: market data, the Corridor server and the chaos
  * controller, wired together and started. Closing it stops everything.
  */
 public final class DemoServer implements AutoCloseable {
   private final ScheduledThreadPoolExecutor timers;
   private final MarketFeed market;
-  private final FeedServer server;
+  private final CorridorServer server;
   private final Chaos chaos;
 
-  private DemoServer(ScheduledThreadPoolExecutor timers, MarketFeed market, FeedServer server, Chaos chaos) {
+  private DemoServer(ScheduledThreadPoolExecutor timers, MarketFeed market, CorridorServer server, Chaos chaos) {
     this.timers = timers;
     this.market = market;
     this.server = server;
@@ -27,13 +25,14 @@ public final class DemoServer implements AutoCloseable {
   }
 
   /**
-   * Starts a feed for {@code watchlist} moving {@code updatesPerSecond} times a second per symbol;
+   * Starts a feed for {@code watchlist}, on a server built from {@code serverBuilder} (with the
+   * feed as its topic policy and handlers), moving {@code updatesPerSecond} times a second per symbol;
    * its prices and its chaos draw from {@link Seeds#of(long) seed}. Chaos starts with every mode
    * off.
    *
    * @throws java.io.IOException if the port cannot be bound (e.g. it is in use)
    */
-  public static DemoServer start(ServerConfig config, Map<String, Double> watchlist, double updatesPerSecond,
+  public static DemoServer start(CorridorServer.Builder serverBuilder, Map<String, Double> watchlist, double updatesPerSecond,
       long seed, Consumer<String> log) throws Exception {
     ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(2, r -> {
       Thread t = new Thread(r, "demo-feed");
@@ -42,13 +41,13 @@ public final class DemoServer implements AutoCloseable {
     });
     timers.setRemoveOnCancelPolicy(true);
     MarketFeed market = new MarketFeed(watchlist, updatesPerSecond, Seeds.of(seed).feed(), System::currentTimeMillis);
-    ProtocolEngine engine = new ProtocolEngine(config, market, timers, System::currentTimeMillis);
-    market.attach(engine::publish);
-    FeedServer server = new FeedServer(config, engine);
+    CorridorServer server = serverBuilder.topicPolicy(market).onPublish(market).onRequest(market).build();
+    market.attach(server::publish);
     try {
       server.start();
     } catch (Exception e) {
       timers.shutdownNow();
+      server.close();
       throw e;
     }
     market.start(timers);
@@ -61,7 +60,7 @@ public final class DemoServer implements AutoCloseable {
     return server.url();
   }
 
-  public FeedServer server() {
+  public CorridorServer server() {
     return server;
   }
 

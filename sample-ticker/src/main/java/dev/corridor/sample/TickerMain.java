@@ -7,7 +7,7 @@ import dev.corridor.StateChange;
 import dev.corridor.sample.CommandLine.Options;
 import dev.corridor.sample.CommandLine.UsageException;
 import dev.corridor.sample.market.MarketFeed;
-import dev.corridor.sample.server.ServerConfig;
+import dev.corridor.server.CorridorServer;
 import dev.corridor.sample.ticker.PlainReporter;
 import dev.corridor.sample.ticker.TerminalUi;
 import dev.corridor.sample.ticker.TickerClient;
@@ -141,8 +141,9 @@ public final class TickerMain {
    * @throws UsageException when it cannot listen where {@code --host} and {@code --port} say
    */
   static DemoServer startServer(Options o, java.util.function.Consumer<String> log) throws Exception {
-    ServerConfig config = ServerConfig.defaults().withHost(o.host).withPort(o.port).withToken(o.token)
-        .withAllowedOrigins(o.origins);
+    CorridorServer.Builder config = CorridorServer.builder().host(o.host).port(o.port)
+        .allowedOrigins(o.origins.toArray(new String[0]));
+    if (o.token != null) config.bearerToken(o.token);
     Map<String, Double> watchlist = new LinkedHashMap<>();
     for (String s : o.symbols) {
       watchlist.put(s, MarketFeed.DEFAULT_WATCHLIST.getOrDefault(s, 50.0 + Math.abs(s.hashCode() % 400)));

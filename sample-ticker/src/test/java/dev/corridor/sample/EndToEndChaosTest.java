@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.corridor.ConnectionState;
 import dev.corridor.SendResult;
 import dev.corridor.sample.proto.PriceAlert;
-import dev.corridor.sample.server.ServerConfig;
+import dev.corridor.server.CorridorServer;
 import dev.corridor.sample.ticker.TickerClient;
 import dev.corridor.sample.ticker.TickerModel;
 import dev.corridor.sample.ticker.TickerSummary;
@@ -52,7 +52,7 @@ class EndToEndChaosTest {
     watchlist.put("AAPL", 189.5);
     watchlist.put("MSFT", 415.2);
     watchlist.put("NVDA", 880.0);
-    server = DemoServer.start(ServerConfig.defaults(), watchlist, 20, seed, line -> { });
+    server = DemoServer.start(CorridorServer.builder(), watchlist, 20, seed, line -> { });
     TickerModel model = new TickerModel();
     ticker = new TickerClient(TickerClient.builder(server.url(), null, "e2e-client")
         .heartbeatInterval(1, TimeUnit.SECONDS).pongTimeout(1, TimeUnit.SECONDS), model);

@@ -6,12 +6,7 @@ import dev.corridor.CorridorClient;
 import dev.corridor.EventListener;
 import dev.corridor.ExponentialBackoff;
 import dev.corridor.StateChange;
-import dev.corridor.proto.v1.Publish;
-import dev.corridor.proto.v1.Request;
-import dev.corridor.proto.v1.Response;
-import dev.corridor.sample.server.FeedServer;
-import dev.corridor.sample.server.ProtocolEngine;
-import dev.corridor.sample.server.ServerConfig;
+import dev.corridor.server.CorridorServer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,7 +14,6 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,7 +24,7 @@ import okhttp3.OkHttpClient;
 
 /**
  * The reconnect herd measured for real: N {@link CorridorClient}s on loopback sockets against the
- * reference {@link FeedServer} (a plain {@link ProtocolEngine}, no chaos), which is stopped and,
+ * {@link CorridorServer} (no application, no chaos), which is stopped and,
  * after an outage, started again on the same port.
  *
  * <p>Scenario: the server starts on a free loopback port and every client connects; once all are
@@ -46,7 +40,7 @@ import okhttp3.OkHttpClient;
  * the hard limit; the peak attempts in any ten consecutive buckets from the one in which the
  * server returned; attempts per client; and the time at which 99 % of the clients had entered
  * CONNECTED after the drop (-1 if they never did). {@link ReconnectHerd.Result#downMillis()} is
- * the measured outage: from the drop until {@link FeedServer#start()} returned, a few ms to a few
+ * the measured outage: from the drop until {@link CorridorServer#start()} returned, a few ms to a few
  * tens of ms longer than asked for, as Jetty takes that long to start.
  *
  * <p>Unlike the virtual-time version, this uses real sockets, real threads and the real clock:
@@ -75,19 +69,6 @@ public final class RealHerd {
   private static final long CLOSE_ALL_SECONDS = 10;
   private static final long BUCKET_MILLIS = 100;
 
-  /** The server's application side: the herd only connects, so it accepts nothing. */
-  private static final ProtocolEngine.Application NO_APPLICATION = new ProtocolEngine.Application() {
-    @Override
-    public String onPublish(String clientId, Publish publish) {
-      return "the herd server accepts no publishes";
-    }
-
-    @Override
-    public Response onRequest(String clientId, Request request) {
-      return null;
-    }
-  };
-
   private RealHerd() {}
 
   /**
@@ -104,7 +85,6 @@ public final class RealHerd {
     if (outageMillis < 0) throw new IllegalArgumentException("outageMillis must be >= 0: " + outageMillis);
     long horizonMillis = outageMillis + TimeUnit.SECONDS.toMillis(AFTER_OUTAGE_SECONDS);
     Recorder recorder = new Recorder(clients, horizonMillis);
-    ScheduledExecutorService engineTimers = Executors.newSingleThreadScheduledExecutor(daemon("herd-engine"));
     ExecutorService calls = Executors.newCachedThreadPool(daemon("herd-okhttp"));
     Dispatcher dispatcher = new Dispatcher(calls);
     dispatcher.setMaxRequests(clients);
@@ -112,11 +92,8 @@ public final class RealHerd {
     OkHttpClient http = new OkHttpClient.Builder().dispatcher(dispatcher).build();
     // The defaults' inbound rate limit is per connection and a Hello is one message; only the
     // connection limit could refuse the herd, so it is raised to N when N is larger.
-    ServerConfig defaults = ServerConfig.defaults();
-    ServerConfig config = defaults.withLimits(defaults.maxMessageBytes(), defaults.maxInboundPerSecond(),
-        defaults.maxOutgoingMessages(), Math.max(defaults.maxConnections(), clients));
-    FeedServer server = new FeedServer(config, new ProtocolEngine(config, NO_APPLICATION, engineTimers,
-        System::currentTimeMillis));
+    CorridorServer server = CorridorServer.builder()
+        .limits(256 * 1024, 500, 20_000, Math.max(2_000, clients)).build();
     List<CorridorClient> herd = new ArrayList<>(clients);
     try {
       server.start();
@@ -145,7 +122,7 @@ public final class RealHerd {
       dispatcher.cancelAll();
       calls.shutdown();
       if (!calls.awaitTermination(CLOSE_ALL_SECONDS, TimeUnit.SECONDS)) calls.shutdownNow();
-      engineTimers.shutdownNow();
+      server.close();
       http.connectionPool().evictAll();
     }
   }

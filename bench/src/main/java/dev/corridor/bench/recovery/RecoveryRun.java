@@ -2,12 +2,8 @@ package dev.corridor.bench.recovery;
 
 import dev.corridor.CorridorClient;
 import dev.corridor.ExponentialBackoff;
-import dev.corridor.proto.v1.Publish;
-import dev.corridor.proto.v1.Request;
-import dev.corridor.proto.v1.Response;
-import dev.corridor.sample.server.FeedServer;
-import dev.corridor.sample.server.ProtocolEngine;
-import dev.corridor.sample.server.ServerConfig;
+import dev.corridor.server.CorridorServer;
+import dev.corridor.server.PublishHandler;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Recovery under faults over real sockets: K {@link CorridorClient}s with the default backoff,
- * through a {@link FaultProxy}, against the sample's reference server ({@link FeedServer} and
- * {@link ProtocolEngine}, {@link ServerConfig#defaults()}, whose Welcome hints a 15 s heartbeat)
+ * through a {@link FaultProxy}, against a {@link CorridorServer} with its defaults (whose Welcome
+ * hints a 15 s heartbeat)
  * with an application that records every publish it accepts.
  *
  * <p>Faults: the proxy runs the schedule (default {@value #DEFAULT_SCHEDULE}, 130 s, the one the
@@ -63,26 +59,14 @@ public final class RecoveryRun {
   /** The reference server with an application that records each client's accepted counters. */
   static final class RecordingServer implements AutoCloseable {
     private final Map<String, List<Long>> received = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService timers =
-        Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "recovery-engine"));
-    private final FeedServer server;
+    private final CorridorServer server;
 
     RecordingServer() throws Exception {
-      ServerConfig config = ServerConfig.defaults();
-      ProtocolEngine.Application app = new ProtocolEngine.Application() {
-        @Override
-        public String onPublish(String clientId, Publish p) {
-          List<Long> list = received.computeIfAbsent(clientId, id -> Collections.synchronizedList(new ArrayList<>()));
-          list.add(Long.parseLong(p.getPayload().toStringUtf8()));
-          return null;
-        }
-
-        @Override
-        public Response onRequest(String clientId, Request r) {
-          return null;
-        }
-      };
-      server = new FeedServer(config, new ProtocolEngine(config, app, timers, System::currentTimeMillis));
+      server = CorridorServer.builder().onPublish(p -> {
+        List<Long> list = received.computeIfAbsent(p.clientId(), id -> Collections.synchronizedList(new ArrayList<>()));
+        list.add(Long.parseLong(new String(p.payload(), java.nio.charset.StandardCharsets.UTF_8)));
+        return PublishHandler.accepted();
+      }).build();
       server.start();
     }
 
@@ -100,13 +84,7 @@ public final class RecoveryRun {
 
     @Override
     public void close() {
-      try {
-        server.stop();
-      } catch (Exception e) {
-        throw new IllegalStateException("the reference server did not stop", e);
-      } finally {
-        timers.shutdownNow();
-      }
+      server.close();
     }
   }
 
@@ -118,7 +96,7 @@ public final class RecoveryRun {
 
     Fleet(FaultProxy proxy, String prefix, int k, long seedBase) {
       this.proxy = proxy;
-      String url = "ws://127.0.0.1:" + proxy.port() + FeedServer.PATH;
+      String url = "ws://127.0.0.1:" + proxy.port() + "/v1"; // CorridorServer's default path
       for (int i = 0; i < k; i++) {
         ClientProbe probe = new ClientProbe(String.format(Locale.ROOT, "%s-%02d", prefix, i), proxy.startNanos());
         probes.add(probe);

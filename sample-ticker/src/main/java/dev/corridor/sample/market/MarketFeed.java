@@ -1,9 +1,6 @@
 package dev.corridor.sample.market;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.corridor.proto.v1.Publish;
-import dev.corridor.proto.v1.Request;
-import dev.corridor.proto.v1.Response;
 import dev.corridor.sample.Topics;
 import dev.corridor.sample.proto.FocusIntent;
 import dev.corridor.sample.proto.PriceAlert;
@@ -11,7 +8,16 @@ import dev.corridor.sample.proto.Quote;
 import dev.corridor.sample.proto.Snapshot;
 import dev.corridor.sample.proto.SnapshotRequest;
 import dev.corridor.sample.proto.Trade;
-import dev.corridor.sample.server.ProtocolEngine;
+import dev.corridor.server.ClientPublish;
+import dev.corridor.server.ClientRequest;
+import dev.corridor.server.PublishHandler;
+import dev.corridor.server.Refusal;
+import dev.corridor.server.Reply;
+import dev.corridor.server.RequestHandler;
+import dev.corridor.server.TopicPolicy;
+import dev.corridor.server.TopicUse;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +33,7 @@ import java.util.function.LongSupplier;
  * trade prints (RELIABLE topics), plus the application side of the sample (alerts, focus intents,
  * snapshots). Deterministic for a given seed and sequence of ticks. Thread-safe.
  */
-public final class MarketFeed implements ProtocolEngine.Application {
+public final class MarketFeed implements TopicPolicy, PublishHandler, RequestHandler {
   /** A default watchlist of well-known symbols with plausible starting prices (in dollars). */
   public static final Map<String, Double> DEFAULT_WATCHLIST = defaults();
 
@@ -67,13 +73,13 @@ public final class MarketFeed implements ProtocolEngine.Application {
     });
   }
 
-  /** Where the feed's messages go: the protocol engine's {@code publish} in the server. */
+  /** Where the feed's messages go: the server's {@code publish}. */
   @FunctionalInterface
   public interface Sink {
     void publish(String topic, String key, byte[] payload);
   }
 
-  /** Connects the feed to what it publishes through, e.g. {@code engine::publish}. */
+  /** Connects the feed to what it publishes through, e.g. {@code server::publish}. */
   public void attach(Sink sink) {
     this.sink = sink;
   }
@@ -155,36 +161,42 @@ public final class MarketFeed implements ProtocolEngine.Application {
    * {@code UNKNOWN_TOPIC}.
    */
   @Override
-  public ProtocolEngine.Refusal checkTopic(String clientId, String topic, ProtocolEngine.TopicUse use) {
+  public Refusal check(String clientId, String topic, TopicUse use) {
     boolean market = Topics.isMarketTopic(topic);
     if (market && quote(Topics.symbolOf(topic)) == null) {
-      return ProtocolEngine.Refusal.unknownTopic(topic, "this feed serves " + String.join(" ", symbols()));
+      return Refusal.unknownTopic(topic, "this feed serves " + String.join(" ", symbols()));
     }
     boolean events = topic.startsWith(Topics.ALERT_EVENTS_PREFIX);
     boolean inbound = topic.equals(Topics.ALERTS) || topic.equals(Topics.INTENTS);
     if (!market && !events && !inbound) {
-      return ProtocolEngine.Refusal.unknownTopic(topic, "see docs/sample.md for the feed's topics");
+      return Refusal.unknownTopic(topic, "see docs/sample.md for the feed's topics");
     }
-    if (use == ProtocolEngine.TopicUse.PUBLISH) {
-      return inbound ? null : ProtocolEngine.Refusal.forbidden(topic + " is published by the feed only");
+    if (use == TopicUse.PUBLISH) {
+      return inbound ? null : Refusal.forbidden(topic + " is published by the feed only");
     }
     if (inbound) {
-      return ProtocolEngine.Refusal.forbidden(topic + " only takes publishes from clients"
+      return Refusal.forbidden(topic + " only takes publishes from clients"
           + (topic.equals(Topics.ALERTS) ? "; triggered alerts arrive on alert-events.<client id>" : ""));
     }
     if (events && !topic.equals(Topics.alertEvents(clientId))) {
-      return ProtocolEngine.Refusal.forbidden(topic + " belongs to another client; subscribe to "
+      return Refusal.forbidden(topic + " belongs to another client; subscribe to "
           + Topics.alertEvents(clientId));
     }
     return null;
   }
 
+  /** Applies a client's publish (an alert, a focus intent); the reason when it is rejected. */
   @Override
-  public String onPublish(String clientId, Publish publish) {
+  public CompletionStage<Void> onPublish(ClientPublish publish) {
+    String rejection = apply(publish.clientId(), publish.topic(), publish.payload());
+    return rejection == null ? PublishHandler.accepted() : PublishHandler.rejected(rejection);
+  }
+
+  private String apply(String clientId, String topic, byte[] payload) {
     try {
-      switch (publish.getTopic()) {
+      switch (topic) {
         case Topics.ALERTS -> {
-          PriceAlert alert = PriceAlert.parseFrom(publish.getPayload());
+          PriceAlert alert = PriceAlert.parseFrom(payload);
           if (alert.getAlertId().isEmpty()) return "empty alert id";
           if (quote(alert.getSymbol()) == null) {
             return "unknown symbol " + alert.getSymbol() + "; this feed serves " + String.join(" ", symbols());
@@ -193,12 +205,12 @@ public final class MarketFeed implements ProtocolEngine.Application {
           return null;
         }
         case Topics.INTENTS -> {
-          FocusIntent.parseFrom(publish.getPayload());
+          FocusIntent.parseFrom(payload);
           focusIntents.incrementAndGet();
           return null;
         }
         default -> {
-          return "unknown topic: " + publish.getTopic();
+          return "unknown topic: " + topic;
         }
       }
     } catch (InvalidProtocolBufferException e) {
@@ -206,19 +218,23 @@ public final class MarketFeed implements ProtocolEngine.Application {
     }
   }
 
+  /** Answers {@code snapshot}: the current quotes of the symbols asked for. */
   @Override
-  public Response onRequest(String clientId, Request request) {
-    if (!request.getMethod().equals(Topics.SNAPSHOT)) return null;
+  public CompletionStage<Reply> onRequest(ClientRequest request) {
+    if (!request.method().equals(Topics.SNAPSHOT)) {
+      return CompletableFuture.completedFuture(
+          Reply.of(Reply.Status.NOT_FOUND, "unknown method " + request.method()));
+    }
     try {
-      SnapshotRequest req = SnapshotRequest.parseFrom(request.getPayload());
+      SnapshotRequest req = SnapshotRequest.parseFrom(request.payload());
       Snapshot.Builder snapshot = Snapshot.newBuilder();
       for (String symbol : req.getSymbolsList()) {
         Quote q = quote(symbol);
         if (q != null) snapshot.addQuotes(q);
       }
-      return Response.newBuilder().setStatus(Response.Status.STATUS_OK).setPayload(snapshot.build().toByteString()).build();
+      return CompletableFuture.completedFuture(Reply.ok(snapshot.build().toByteArray()));
     } catch (InvalidProtocolBufferException e) {
-      return Response.newBuilder().setStatus(Response.Status.STATUS_INVALID).setMessage("malformed SnapshotRequest").build();
+      return CompletableFuture.completedFuture(Reply.of(Reply.Status.INVALID, "malformed SnapshotRequest"));
     }
   }
 }

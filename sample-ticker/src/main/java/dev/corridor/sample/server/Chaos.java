@@ -1,6 +1,8 @@
 package dev.corridor.sample.server;
 
 import dev.corridor.sample.ChaosControl;
+import dev.corridor.server.CorridorServer;
+import dev.corridor.server.ServerFaults;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
@@ -13,7 +15,7 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * Seeded fault injection on a running {@link FeedServer}. Event modes fire on the timetable of a
+ * Seeded fault injection on a running {@link CorridorServer}. Event modes fire on the timetable of a
  * {@link ChaosSchedule} (the first event {@value ChaosControl#FIRST_EVENT_MILLIS} ms after a mode is
  * switched on, then at the mode's intervals), checked every {@value #TICK_MILLIS} ms; the ack
  * faults apply while on. The timetable depends only on the seed and on when modes are switched;
@@ -26,8 +28,8 @@ public final class Chaos implements ChaosControl, AutoCloseable {
   /** How often the timetable is checked. */
   static final long TICK_MILLIS = 250;
 
-  private final FeedServer server;
-  private final ProtocolEngine engine;
+  private final CorridorServer server;
+  private final ServerFaults faults;
   private final ScheduledExecutorService timers;
   private final LongSupplier clockMillis;
   private final Consumer<String> log;
@@ -40,15 +42,18 @@ public final class Chaos implements ChaosControl, AutoCloseable {
   private boolean restarting;
 
   /** Chaos on {@code server} with the system's monotonic clock. */
-  public Chaos(FeedServer server, ScheduledExecutorService timers, long seed, Consumer<String> log) {
-    this(server, timers, seed, log, () -> System.nanoTime() / 1_000_000L);
+  public Chaos(CorridorServer server, ScheduledExecutorService timers, long seed, Consumer<String> log) {
+    this(server, server.faults(), timers, seed, log, () -> System.nanoTime() / 1_000_000L);
   }
 
-  /** Chaos whose timetable runs on {@code clockMillis} (a fake one in tests). */
-  public Chaos(FeedServer server, ScheduledExecutorService timers, long seed, Consumer<String> log,
-      LongSupplier clockMillis) {
+  /**
+   * Chaos that breaks {@code faults}' connections and restarts {@code server}, its timetable on
+   * {@code clockMillis} (a fake one in tests, over an engine with in-memory connections).
+   */
+  Chaos(CorridorServer server, ServerFaults faults, ScheduledExecutorService timers, long seed,
+      Consumer<String> log, LongSupplier clockMillis) {
     this.server = server;
-    this.engine = server.engine();
+    this.faults = faults;
     this.timers = timers;
     this.clockMillis = clockMillis;
     this.log = log;
@@ -66,8 +71,8 @@ public final class Chaos implements ChaosControl, AutoCloseable {
   public synchronized void set(Mode mode, boolean on) {
     if (on) enabled.add(mode); else enabled.remove(mode);
     schedule.set(mode, on, clockMillis.getAsLong());
-    engine.faults().dropAcks = enabled.contains(Mode.DROP_ACKS);
-    engine.faults().ackDelayMillis = enabled.contains(Mode.DELAY_ACKS) ? ACK_DELAY_MILLIS : 0;
+    faults.dropAcks(enabled.contains(Mode.DROP_ACKS));
+    faults.delayAcks(enabled.contains(Mode.DELAY_ACKS) ? ACK_DELAY_MILLIS : 0);
   }
 
   @Override
@@ -82,7 +87,7 @@ public final class Chaos implements ChaosControl, AutoCloseable {
 
   @Override
   public void killNow() {
-    for (ProtocolEngine.Connection c : engine.connections()) c.disconnect();
+    for (ServerFaults.Connection c : faults.connections()) c.disconnect();
     log.accept("chaos: killed every connection");
   }
 
@@ -101,7 +106,7 @@ public final class Chaos implements ChaosControl, AutoCloseable {
 
   private void fire(Mode mode) {
     if (restarting) return; // the server is down: nothing to hit
-    List<ProtocolEngine.Connection> live = engine.connections();
+    List<ServerFaults.Connection> live = faults.connections();
     switch (mode) {
       case KILL -> {
         if (live.isEmpty()) return;
@@ -110,14 +115,14 @@ public final class Chaos implements ChaosControl, AutoCloseable {
       }
       case STALL -> {
         if (live.isEmpty()) return;
-        ProtocolEngine.Connection c = live.get(victims.nextInt(live.size()));
+        ServerFaults.Connection c = live.get(victims.nextInt(live.size()));
         if (c.isStalled()) return;
         c.stall();
         timers.schedule(c::disconnect, STALL_MILLIS, TimeUnit.MILLISECONDS);
         log.accept("chaos: stalled a connection (half-open: no data, no close)");
       }
       case TRIM_HISTORY -> {
-        engine.trimHistories(TRIM_TO);
+        faults.trimHistories(TRIM_TO);
         log.accept("chaos: trimmed replay history to " + TRIM_TO + " messages per topic");
       }
       case RESTART -> restart(true);
@@ -134,7 +139,7 @@ public final class Chaos implements ChaosControl, AutoCloseable {
         + (keepSessions ? ", sessions kept)" : ", losing sessions and history)"));
     try {
       server.stop();
-      if (!keepSessions) engine.loseState();
+      if (!keepSessions) faults.loseState();
     } catch (Exception e) {
       log.accept("chaos: stop failed: " + e);
     }

@@ -1,5 +1,9 @@
 package dev.corridor.sample.server;
 
+import dev.corridor.server.CorridorServer;
+import dev.corridor.server.internal.ProtocolEngine;
+import dev.corridor.server.internal.ServerSettings;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corridor.proto.v1.Envelope;
@@ -23,16 +27,18 @@ class ChaosTest {
   private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
   private final AtomicLong now = new AtomicLong();
 
+  private final List<CorridorServer> servers = new java.util.ArrayList<>();
+
   @AfterEach
   void stop() {
     timers.shutdownNow();
+    servers.forEach(CorridorServer::close);
   }
 
   /** A chaos controller over {@code connections} in-memory connections; log lines go to {@code log}. */
   private Chaos chaos(long seed, int connections, List<String> log) {
-    ServerConfig config = ServerConfig.defaults();
     MarketFeed market = new MarketFeed(Map.of("AAPL", 100.0), 1, 7, now::get);
-    ProtocolEngine engine = new ProtocolEngine(config, market, timers, now::get);
+    ProtocolEngine engine = new ProtocolEngine(ServerSettings.defaults(), market, market, market, timers, now::get);
     for (int i = 0; i < connections; i++) {
       int id = i;
       ProtocolEngine.Connection[] self = new ProtocolEngine.Connection[1];
@@ -56,8 +62,9 @@ class ChaosTest {
       self[0].onMessage(Envelope.newBuilder().setProtocolVersion(1)
           .setHello(Hello.newBuilder().setClientId("c" + i)).build().toByteArray());
     }
-    return new Chaos(new FeedServer(config, engine), timers, seed, line -> log.add(now.get() + " " + line),
-        now::get);
+    CorridorServer restartable = CorridorServer.builder().build(); // never started here
+    servers.add(restartable);
+    return new Chaos(restartable, engine, timers, seed, line -> log.add(now.get() + " " + line), now::get);
   }
 
   private void runFor(Chaos chaos, long millis) {

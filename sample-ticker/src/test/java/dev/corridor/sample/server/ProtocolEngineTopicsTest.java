@@ -1,5 +1,8 @@
 package dev.corridor.sample.server;
 
+import dev.corridor.server.internal.ProtocolEngine;
+import dev.corridor.server.internal.ServerSettings;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -25,14 +28,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which topics the reference server accepts, checked on the {@link ProtocolEngine} itself, without
+ * Which topics the sample's feed accepts, checked on the server's protocol engine itself, without
  * Jetty or sockets: envelopes go in through a {@link ProtocolEngine.Connection} and come out of a
  * recording {@link ProtocolEngine.Peer}, synchronously.
  */
 class ProtocolEngineTopicsTest {
   private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
   private final MarketFeed market = new MarketFeed(watchlist(), 1, 7, () -> 0L);
-  private final ProtocolEngine engine = new ProtocolEngine(ServerConfig.defaults(), market, timers, () -> 0L);
+  private final ProtocolEngine engine =
+      new ProtocolEngine(ServerSettings.defaults(), market, market, market, timers, () -> 0L);
   private final RecordingPeer peer = new RecordingPeer();
   private final ProtocolEngine.Connection connection = engine.open(peer);
 

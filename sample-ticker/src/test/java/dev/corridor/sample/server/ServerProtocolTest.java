@@ -13,6 +13,8 @@ import dev.corridor.proto.v1.Subscribe;
 import dev.corridor.proto.v1.SubscriptionMode;
 import dev.corridor.proto.v1.TopicPosition;
 import dev.corridor.sample.market.MarketFeed;
+import dev.corridor.server.CorridorServer;
+import dev.corridor.server.RawClient;
 import dev.corridor.sample.proto.PriceAlert;
 import dev.corridor.sample.proto.Snapshot;
 import dev.corridor.sample.proto.SnapshotRequest;
@@ -23,28 +25,27 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The reference server, checked with a raw OkHttp WebSocket rather than the SDK. */
+/** The sample's feed on the Corridor server, checked with a raw OkHttp WebSocket rather than the SDK. */
 class ServerProtocolTest {
   private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
   private MarketFeed market;
-  private FeedServer server;
+  private CorridorServer server;
 
-  private FeedServer start(ServerConfig config) throws Exception {
+  private CorridorServer start(CorridorServer.Builder builder) throws Exception {
     market = new MarketFeed(Map.of("AAPL", 100.0), 1, 7, System::currentTimeMillis);
-    ProtocolEngine engine = new ProtocolEngine(config, market, timers, System::currentTimeMillis);
-    market.attach(engine::publish);
-    server = new FeedServer(config, engine);
+    server = builder.topicPolicy(market).onPublish(market).onRequest(market).build();
+    market.attach(server::publish);
     server.start();
     return server;
   }
 
-  private FeedServer start() throws Exception {
-    return start(ServerConfig.defaults());
+  private CorridorServer start() throws Exception {
+    return start(CorridorServer.builder());
   }
 
   @AfterEach
   void stop() throws Exception {
-    if (server != null) server.stop();
+    if (server != null) server.close();
     timers.shutdownNow();
   }
 
@@ -70,7 +71,7 @@ class ServerProtocolTest {
 
   @Test
   void refusesABadTokenWith401() throws Exception {
-    start(ServerConfig.defaults().withToken("right"));
+    start(CorridorServer.builder().bearerToken("right"));
     try (RawClient wrong = new RawClient(server.url(), "corridor.v1", "wrong", null)) {
       assertThat(wrong.failedWithStatus.get(5, TimeUnit.SECONDS)).isEqualTo(401);
     }
@@ -81,7 +82,7 @@ class ServerProtocolTest {
 
   @Test
   void refusesAnOriginNotOnTheAllowList() throws Exception {
-    start(ServerConfig.defaults().withAllowedOrigins(List.of("https://app.example")));
+    start(CorridorServer.builder().allowedOrigins("https://app.example"));
     try (RawClient evil = new RawClient(server.url(), "corridor.v1", null, "https://evil.example")) {
       assertThat(evil.failedWithStatus.get(5, TimeUnit.SECONDS)).isEqualTo(403);
     }
@@ -92,7 +93,7 @@ class ServerProtocolTest {
 
   @Test
   void closesWith1009OnAnOversizeMessage() throws Exception {
-    start(ServerConfig.defaults().withLimits(4096, 500, 20_000, 100));
+    start(CorridorServer.builder().limits(4096, 500, 20_000, 100));
     try (RawClient c = new RawClient(server.url())) {
       c.hello("c1");
       c.sendRaw(new byte[8192]);
@@ -113,7 +114,7 @@ class ServerProtocolTest {
 
   @Test
   void closesWith4029AndARetryAfterWhenTheRateLimitIsExceeded() throws Exception {
-    start(ServerConfig.defaults().withLimits(256 * 1024, 10, 20_000, 100));
+    start(CorridorServer.builder().limits(256 * 1024, 10, 20_000, 100));
     try (RawClient c = new RawClient(server.url())) {
       c.hello("c1");
       for (int i = 0; i < 100; i++) c.send(Envelope.newBuilder().setPing(dev.corridor.proto.v1.Ping.newBuilder().setNonce(i)));
@@ -235,7 +236,7 @@ class ServerProtocolTest {
 
   @Test
   void reportsADiscontinuityWhenTheHistoryIsTrimmed() throws Exception {
-    start(ServerConfig.defaults().withHistory(3, 60_000));
+    start(CorridorServer.builder().history(3, 60_000, TimeUnit.MILLISECONDS));
     ByteString token;
     try (RawClient c = new RawClient(server.url())) {
       token = c.hello("c1").getWelcome().getResumeToken();
@@ -257,7 +258,7 @@ class ServerProtocolTest {
 
   @Test
   void closesASlowConsumerWith4008() throws Exception {
-    start(ServerConfig.defaults().withLimits(256 * 1024, 500, 0, 100));
+    start(CorridorServer.builder().limits(256 * 1024, 500, 0, 100));
     try (RawClient c = new RawClient(server.url())) {
       c.send(Envelope.newBuilder().setHello(dev.corridor.proto.v1.Hello.newBuilder().setClientId("c1")));
       assertThat(c.awaitClose()).isEqualTo(4008);
@@ -266,7 +267,7 @@ class ServerProtocolTest {
 
   @Test
   void refusesPublishesOverTheRateRetryablyInsteadOfClosing() throws Exception {
-    start(ServerConfig.defaults().withLimits(256 * 1024, 5, 20_000, 100));
+    start(CorridorServer.builder().limits(256 * 1024, 5, 20_000, 100));
     try (RawClient c = new RawClient(server.url())) {
       c.hello("c1");
       for (int i = 1; i <= 30; i++) {

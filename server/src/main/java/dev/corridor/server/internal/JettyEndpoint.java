@@ -1,4 +1,4 @@
-package dev.corridor.sample.server;
+package dev.corridor.server.internal;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,13 +10,13 @@ import org.eclipse.jetty.websocket.api.Session;
  * listener methods reflectively. Counts outgoing messages not yet written so that a client that
  * reads too slowly is found out instead of growing the server's memory.
  */
-public final class FeedEndpoint implements Session.Listener.AutoDemanding {
+public final class JettyEndpoint implements Session.Listener.AutoDemanding {
   private final ProtocolEngine engine;
   private final int maxOutgoing;
   private final AtomicInteger outstanding = new AtomicInteger();
   private volatile ProtocolEngine.Connection connection;
 
-  FeedEndpoint(ProtocolEngine engine, int maxOutgoing) {
+  public JettyEndpoint(ProtocolEngine engine, int maxOutgoing) {
     this.engine = engine;
     this.maxOutgoing = maxOutgoing;
   }

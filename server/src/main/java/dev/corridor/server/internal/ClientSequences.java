@@ -1,4 +1,4 @@
-package dev.corridor.sample.server;
+package dev.corridor.server.internal;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -10,6 +10,11 @@ import java.util.Set;
 final class ClientSequences {
   long cumulative;
   final Set<Long> above = new HashSet<>();
+
+  /** Whether {@code seq} is settled. */
+  boolean isSettled(long seq) {
+    return seq <= cumulative || above.contains(seq);
+  }
 
   /** Marks {@code seq} settled; false if it already was (a duplicate). */
   boolean settle(long seq, int window) {

@@ -1,4 +1,4 @@
-package dev.corridor.sample.server;
+package dev.corridor.server.internal;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -19,6 +19,15 @@ import dev.corridor.proto.v1.Subscribed;
 import dev.corridor.proto.v1.SubscriptionMode;
 import dev.corridor.proto.v1.TopicPosition;
 import dev.corridor.proto.v1.Welcome;
+import dev.corridor.server.ClientPublish;
+import dev.corridor.server.ClientRequest;
+import dev.corridor.server.PublishHandler;
+import dev.corridor.server.Refusal;
+import dev.corridor.server.Reply;
+import dev.corridor.server.RequestHandler;
+import dev.corridor.server.ServerFaults;
+import dev.corridor.server.TopicPolicy;
+import dev.corridor.server.TopicUse;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +35,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -35,9 +45,13 @@ import java.util.function.LongSupplier;
  * per-topic sequences with epochs and bounded replay history, deduplication of client sequences
  * with acknowledgements, Ping/Pong, Request/Response, errors, inbound rate limits, LATEST
  * conflation by max rate, and slow-consumer handling. The WebSocket server feeds it bytes through
- * {@link Connection}s. Thread-safe: one lock guards all state; sends never block.
+ * {@link Connection}s.
+ *
+ * <p>Thread-safe: one lock guards all protocol state, and sends never block. The application's
+ * handlers run outside it: a publish is acknowledged (and counts in a resumed session's
+ * {@code last_client_sequence}) only once its handler's stage has completed.
  */
-public final class ProtocolEngine {
+public final class ProtocolEngine implements ServerFaults {
   /** The socket under one connection, as the engine sees it. */
   public interface Peer {
     /** Queues a binary message; false when the peer's outgoing queue is full (slow consumer). */
@@ -50,81 +64,45 @@ public final class ProtocolEngine {
     void disconnect();
   }
 
-  /** What a client wants to do with a topic. */
-  public enum TopicUse {
-    /** Subscribe to it (or ask for a replay of it). */
-    SUBSCRIBE,
-    /** Publish to it. */
-    PUBLISH
-  }
-
-  /**
-   * Why the application refuses a topic: the Error sent back (with {@code ref.topic} for a
-   * Subscribe, {@code ref.client_sequence} for a Publish), never retryable.
-   */
-  public record Refusal(ErrorCode code, String message) {
-    /** {@code ERROR_CODE_UNKNOWN_TOPIC}, "unknown topic: TOPIC" followed by {@code hint} if any. */
-    public static Refusal unknownTopic(String topic, String hint) {
-      return new Refusal(ErrorCode.ERROR_CODE_UNKNOWN_TOPIC,
-          "unknown topic: " + topic + (hint.isEmpty() ? "" : " (" + hint + ")"));
-    }
-
-    /** {@code ERROR_CODE_FORBIDDEN} with {@code message}. */
-    public static Refusal forbidden(String message) {
-      return new Refusal(ErrorCode.ERROR_CODE_FORBIDDEN, message);
-    }
-  }
-
-  /** What the application behind the feed does with client messages. */
-  public interface Application {
-    /** Applies a publish; returns null to accept it, or an error message to reject it. */
-    String onPublish(String clientId, Publish publish);
-
-    /** Answers a request; null for an unknown method. */
-    Response onRequest(String clientId, Request request);
-
-    /**
-     * Whether {@code clientId} may use {@code topic} so: null accepts, a {@link Refusal} refuses
-     * with its code and message. Asked before every Subscribe, ReplayRequest and Publish (before
-     * {@link #onPublish}). The default accepts every topic, for applications without a fixed set.
-     */
-    default Refusal checkTopic(String clientId, String topic, TopicUse use) {
-      return null;
-    }
-  }
-
-  /** Faults the chaos controller may switch on. Read under the engine's lock. */
-  public static final class Faults {
-    public volatile boolean dropAcks;
-    public volatile long ackDelayMillis;
-  }
-
-  private final ServerConfig config;
-  private final Application application;
+  private final ServerSettings config;
+  private final TopicPolicy topicPolicy;
+  private final PublishHandler publishHandler;
+  private final RequestHandler requestHandler;
   private final ScheduledExecutorService timers;
   private final LongSupplier clock;
-  private final Faults faults = new Faults();
+  private volatile boolean dropAcks;
+  private volatile long ackDelayMillis;
   private final SecureRandom tokens = new SecureRandom();
   private final Object lock = new Object();
 
   // Guarded by lock.
   private final Map<String, TopicLog> topics = new HashMap<>();
   private final Map<String, ServerSession> sessions = new HashMap<>();
-  private final Map<String, ClientSequences> clients = new HashMap<>();
+  /** Per client id: the sequences received (deduplication) and those whose handling completed. */
+  private final Map<String, ClientSequences> received = new HashMap<>();
+  private final Map<String, ClientSequences> completed = new HashMap<>();
   private final Set<Connection> connections = new LinkedHashSet<>();
   private long epochBase = 1;
   private long sessionCounter;
 
-  public ProtocolEngine(ServerConfig config, Application application, ScheduledExecutorService timers,
-      LongSupplier clock) {
+  public ProtocolEngine(ServerSettings config, TopicPolicy topicPolicy, PublishHandler publishHandler,
+      RequestHandler requestHandler, ScheduledExecutorService timers, LongSupplier clock) {
     this.config = config;
-    this.application = application;
+    this.topicPolicy = topicPolicy;
+    this.publishHandler = publishHandler;
+    this.requestHandler = requestHandler;
     this.timers = timers;
     this.clock = clock;
   }
 
-  public Faults faults() {
-    return faults;
+  @Override
+  public void dropAcks(boolean on) {
+    dropAcks = on;
+  }
+
+  @Override
+  public void delayAcks(long millis) {
+    ackDelayMillis = Math.max(0, millis);
   }
 
   /** A new socket. It must say Hello first. */
@@ -148,8 +126,9 @@ public final class ProtocolEngine {
     }
   }
 
-  /** Snapshot of the open connections (for chaos). */
-  public List<Connection> connections() {
+  /** Snapshot of the open connections. */
+  @Override
+  public List<ServerFaults.Connection> connections() {
     synchronized (lock) {
       return new ArrayList<>(connections);
     }
@@ -169,16 +148,19 @@ public final class ProtocolEngine {
   }
 
   /** Forgets sessions, client sequences and history: every stream starts a new epoch. */
+  @Override
   public void loseState() {
     synchronized (lock) {
       sessions.clear();
-      clients.clear();
+      received.clear();
+      completed.clear();
       epochBase++;
       for (TopicLog log : topics.values()) log.newEpoch(epochBase);
     }
   }
 
   /** Cuts every topic's history down to its newest {@code keep} messages. */
+  @Override
   public void trimHistories(int keep) {
     synchronized (lock) {
       for (TopicLog log : topics.values()) log.trim(keep, Long.MIN_VALUE);
@@ -219,7 +201,7 @@ public final class ProtocolEngine {
   }
 
   /** One socket's protocol state. */
-  public final class Connection {
+  public final class Connection implements ServerFaults.Connection {
     private final Peer peer;
     private final Map<String, Subscription> subscriptions = new HashMap<>();
     private ServerSession session;
@@ -233,14 +215,17 @@ public final class ProtocolEngine {
       this.peer = peer;
     }
 
+    @Override
     public void stall() {
       stalled = true;
     }
 
+    @Override
     public boolean isStalled() {
       return stalled;
     }
 
+    @Override
     public void disconnect() {
       peer.disconnect();
     }
@@ -248,8 +233,18 @@ public final class ProtocolEngine {
     /** A binary message from the client. */
     public void onMessage(byte[] bytes) {
       if (stalled) return;
+      Runnable outsideTheLock;
       synchronized (lock) {
-        if (closed) return;
+        outsideTheLock = handle(bytes);
+      }
+      // The application's handlers, called without the engine's lock.
+      if (outsideTheLock != null) outsideTheLock.run();
+    }
+
+    /** Handles one message under the lock; returns what must run after it is released, or null. */
+    private Runnable handle(byte[] bytes) {
+      {
+        if (closed) return null;
         boolean withinRate = takeToken();
         Envelope e;
         try {
@@ -257,12 +252,12 @@ public final class ProtocolEngine {
         } catch (InvalidProtocolBufferException ex) {
           send(error(ErrorCode.ERROR_CODE_PROTOCOL, "malformed envelope", false, 0));
           fail(1002, "malformed envelope");
-          return;
+          return null;
         }
         if (e.getProtocolVersion() != 1) {
           send(error(ErrorCode.ERROR_CODE_UNSUPPORTED_VERSION, "protocol version 1 only", false, 0));
           fail(1002, "unsupported version");
-          return;
+          return null;
         }
         if (!withinRate) {
           if (e.hasPublish() && e.getPublish().getClientSequence() > 0 && session != null) {
@@ -273,16 +268,18 @@ public final class ProtocolEngine {
           } else {
             fail(4029, "rate limited; retry-after=1");
           }
-          return;
+          return null;
         }
         if (session == null && !e.hasHello()) {
           send(error(ErrorCode.ERROR_CODE_PROTOCOL, "Hello expected first", false, 0));
           fail(1002, "Hello expected first");
-          return;
+          return null;
         }
         switch (e.getKindCase()) {
           case HELLO -> onHello(e.getHello());
-          case PUBLISH -> onPublish(e.getPublish());
+          case PUBLISH -> {
+            return onPublish(e.getPublish());
+          }
           case SUBSCRIBE -> onSubscribe(e.getSubscribe());
           case UNSUBSCRIBE -> {
             subscriptions.remove(e.getUnsubscribe().getTopic());
@@ -295,9 +292,12 @@ public final class ProtocolEngine {
           case PING -> send(env().setPong(Pong.newBuilder().setNonce(e.getPing().getNonce())
               .setPingSentAtMs(e.getPing().getSentAtMs()).setSentAtMs(clock.getAsLong())).build());
           case PONG -> { }
-          case REQUEST -> onRequest(e.getRequest());
+          case REQUEST -> {
+            return onRequest(e.getRequest());
+          }
           default -> send(error(ErrorCode.ERROR_CODE_PROTOCOL, "unexpected " + e.getKindCase(), false, 0));
         }
+        return null;
       }
     }
 
@@ -352,7 +352,7 @@ public final class ProtocolEngine {
       }
       s.live = this;
       session = s;
-      ClientSequences seqs = clients.computeIfAbsent(hello.getClientId(), id -> new ClientSequences());
+      ClientSequences done = completed.computeIfAbsent(hello.getClientId(), id -> new ClientSequences());
       send(env().setWelcome(Welcome.newBuilder()
           .setSessionId("s" + (++sessionCounter))
           .setResumeToken(ByteString.copyFromUtf8(s.token))
@@ -361,7 +361,7 @@ public final class ProtocolEngine {
           .setMaxMessageBytes(config.maxMessageBytes())
           // Fewer than the rate limit's burst, so a reconnecting client's resend is never refused.
           .setMaxInflight(Math.max(1, Math.min(1_000, config.maxInboundPerSecond())))
-          .setLastClientSequence(seqs.cumulative)
+          .setLastClientSequence(done.cumulative)
           .setServerTimeMs(clock.getAsLong())).build());
       if (resumed) {
         for (Subscribe sub : s.subscriptions.values()) subscriptions.put(sub.getTopic(), new Subscription(sub));
@@ -373,40 +373,67 @@ public final class ProtocolEngine {
       }
     }
 
-    private void onPublish(Publish p) {
+    /** Returns the call of the application's handler, to run outside the lock, or null. */
+    private Runnable onPublish(Publish p) {
       String clientId = session.clientId;
-      Refusal refusal = application.checkTopic(clientId, p.getTopic(), TopicUse.PUBLISH);
+      Refusal refusal = topicPolicy.check(clientId, p.getTopic(), TopicUse.PUBLISH);
+      boolean late = p.getDeadlineMs() != 0 && p.getDeadlineMs() < clock.getAsLong();
       if (p.getDelivery() == DeliveryMode.DELIVERY_MODE_BEST_EFFORT || p.getClientSequence() == 0) {
         if (refusal != null) {
           // Best effort has no sequence to refer to; the topic is what the client can match.
-          send(env().setError(Error.newBuilder().setCode(refusal.code()).setMessage(refusal.message())
+          send(env().setError(Error.newBuilder().setCode(errorCode(refusal)).setMessage(refusal.message())
               .setTopic(p.getTopic())).build());
-        } else if (p.getDeadlineMs() == 0 || p.getDeadlineMs() >= clock.getAsLong()) {
-          application.onPublish(clientId, p);
+          return null;
         }
-        return;
+        if (late) return null;
+        ClientPublish publish = clientPublish(clientId, p);
+        return () -> call(publish); // nothing to acknowledge
       }
-      ClientSequences seqs = clients.computeIfAbsent(clientId, id -> new ClientSequences());
-      if (seqs.settle(p.getClientSequence(), config.dedupeWindow())) {
-        boolean late = p.getDeadlineMs() != 0 && p.getDeadlineMs() < clock.getAsLong();
-        if (refusal == null && !late) {
-          String rejection = application.onPublish(clientId, p);
-          if (rejection != null) refusal = new Refusal(ErrorCode.ERROR_CODE_REJECTED, rejection);
-        }
-        if (refusal != null) {
-          send(env().setError(Error.newBuilder().setCode(refusal.code())
-              .setMessage(refusal.message()).setClientSequence(p.getClientSequence())).build());
-        }
+      long sequence = p.getClientSequence();
+      ClientSequences seen = received.computeIfAbsent(clientId, id -> new ClientSequences());
+      ClientSequences done = completed.computeIfAbsent(clientId, id -> new ClientSequences());
+      if (!seen.settle(sequence, config.dedupeWindow())) {
+        // A duplicate. Acknowledged again if its handling is over (the first ack may be what was
+        // lost); otherwise the ack follows when it is over.
+        if (done.isSettled(sequence)) ack(done.cumulative, sequence);
+        return null;
       }
-      // Duplicates are acknowledged again: the first ack may be what was lost.
-      ack(seqs.cumulative, p.getClientSequence());
+      if (refusal != null || late) {
+        completed(clientId, sequence, refusal == null ? null : refusal.message(),
+            refusal == null ? null : errorCode(refusal));
+        return null;
+      }
+      ClientPublish publish = clientPublish(clientId, p);
+      return () -> call(publish).whenComplete((ignored, failure) -> {
+        String rejection = null;
+        if (failure != null) {
+          Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+              ? failure.getCause() : failure;
+          rejection = cause instanceof PublishHandler.Rejected ? String.valueOf(cause.getMessage())
+              : "the server could not apply this publish";
+        }
+        synchronized (lock) {
+          completed(clientId, sequence, rejection, ErrorCode.ERROR_CODE_REJECTED);
+        }
+      });
+    }
+
+    /** Calls the handler; a handler that throws is a failed stage. */
+    private CompletionStage<Void> call(ClientPublish publish) {
+      try {
+        CompletionStage<Void> stage = publishHandler.onPublish(publish);
+        if (stage == null) throw new NullPointerException("PublishHandler returned null");
+        return stage;
+      } catch (RuntimeException e) {
+        return java.util.concurrent.CompletableFuture.failedFuture(e);
+      }
     }
 
     private void ack(long cumulative, long sequence) {
-      if (faults.dropAcks) return;
+      if (dropAcks) return;
       Envelope ack = env().setPublishAck(PublishAck.newBuilder().setCumulative(cumulative)
           .addSequences(sequence)).build();
-      long delay = faults.ackDelayMillis;
+      long delay = ackDelayMillis;
       if (delay <= 0) {
         send(ack);
       } else {
@@ -433,9 +460,9 @@ public final class ProtocolEngine {
 
     /** Sends the application's refusal of subscribing to {@code topic}, if it refuses; true then. */
     private boolean refused(String topic) {
-      Refusal refusal = application.checkTopic(session.clientId, topic, TopicUse.SUBSCRIBE);
+      Refusal refusal = topicPolicy.check(session.clientId, topic, TopicUse.SUBSCRIBE);
       if (refusal == null) return false;
-      send(env().setError(Error.newBuilder().setCode(refusal.code()).setMessage(refusal.message())
+      send(env().setError(Error.newBuilder().setCode(errorCode(refusal)).setMessage(refusal.message())
           .setRetryable(false).setTopic(topic)).build());
       return true;
     }
@@ -478,13 +505,28 @@ public final class ProtocolEngine {
       }
     }
 
-    private void onRequest(Request r) {
-      Response response = application.onRequest(session.clientId, r);
-      if (response == null) {
-        response = Response.newBuilder().setStatus(Response.Status.STATUS_NOT_FOUND)
-            .setMessage("unknown method " + r.getMethod()).build();
-      }
-      send(env().setResponse(response.toBuilder().setRequestId(r.getRequestId())).build());
+    /** Returns the call of the application's handler, to run outside the lock. */
+    private Runnable onRequest(Request r) {
+      ClientRequest request = new ClientRequest(session.clientId, r.getMethod(), r.getPayload().toByteArray());
+      long id = r.getRequestId();
+      return () -> {
+        CompletionStage<Reply> stage;
+        try {
+          stage = requestHandler.onRequest(request);
+          if (stage == null) throw new NullPointerException("RequestHandler returned null");
+        } catch (RuntimeException e) {
+          stage = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        stage.whenComplete((reply, failure) -> {
+          Response response = failure != null || reply == null
+              ? Response.newBuilder().setStatus(Response.Status.STATUS_ERROR)
+                  .setMessage("the server could not answer " + request.method()).build()
+              : response(reply);
+          synchronized (lock) {
+            if (!closed) send(env().setResponse(response.toBuilder().setRequestId(id)).build());
+          }
+        });
+      };
     }
 
     /** Delivers per the subscription's mode: LATEST with a max rate keeps only the newest. */
@@ -530,6 +572,50 @@ public final class ProtocolEngine {
       connections.remove(this);
       peer.close(code, reason);
     }
+  }
+
+  /**
+   * Caller holds the lock. The handling of {@code clientId}'s publish {@code sequence} is over:
+   * rejected with {@code rejection} (null: accepted). Tells the client on the session's live
+   * connection, whichever that is now.
+   */
+  private void completed(String clientId, long sequence, String rejection, ErrorCode code) {
+    ClientSequences done = completed.computeIfAbsent(clientId, id -> new ClientSequences());
+    done.settle(sequence, config.dedupeWindow());
+    Connection live = null;
+    for (ServerSession s : sessions.values()) {
+      if (s.clientId.equals(clientId) && s.live != null && !s.live.closed) live = s.live;
+    }
+    if (live == null) return; // the client learns it from its next Hello's last_client_sequence
+    if (rejection != null) {
+      live.send(env().setError(Error.newBuilder().setCode(code).setMessage(rejection)
+          .setClientSequence(sequence)).build());
+    }
+    live.ack(done.cumulative, sequence);
+  }
+
+  private static ClientPublish clientPublish(String clientId, Publish p) {
+    return new ClientPublish(clientId, p.getTopic(), p.getKey(), p.getPayload().toByteArray(),
+        p.getClientSequence());
+  }
+
+  private static Response response(Reply reply) {
+    Response.Status status = switch (reply.status()) {
+      case OK -> Response.Status.STATUS_OK;
+      case ERROR -> Response.Status.STATUS_ERROR;
+      case NOT_FOUND -> Response.Status.STATUS_NOT_FOUND;
+      case INVALID -> Response.Status.STATUS_INVALID;
+      case UNAVAILABLE -> Response.Status.STATUS_UNAVAILABLE;
+    };
+    return Response.newBuilder().setStatus(status).setPayload(ByteString.copyFrom(reply.payload()))
+        .setMessage(reply.message()).build();
+  }
+
+  private static ErrorCode errorCode(Refusal refusal) {
+    return switch (refusal.code()) {
+      case UNKNOWN_TOPIC -> ErrorCode.ERROR_CODE_UNKNOWN_TOPIC;
+      case FORBIDDEN -> ErrorCode.ERROR_CODE_FORBIDDEN;
+    };
   }
 
   private static Envelope error(ErrorCode code, String message, boolean retryable, int retryAfterMs) {

@@ -1,4 +1,4 @@
-package dev.corridor.sample.server;
+package dev.corridor.server.internal;
 
 import com.google.protobuf.ByteString;
 import dev.corridor.proto.v1.Deliver;

@@ -1,9 +1,9 @@
-package dev.corridor.sample.server;
+package dev.corridor.server.internal;
 
 import java.util.List;
 
 /**
- * Settings of the reference feed server. Immutable; {@link #defaults()} suits the demo.
+ * Settings of a {@link dev.corridor.server.CorridorServer}, as its builder made them. Immutable.
  *
  * @param host interface to bind (loopback by default)
  * @param port port to bind; 0 picks a free one
@@ -20,7 +20,7 @@ import java.util.List;
  * @param heartbeatHintMillis ping interval suggested to clients in the Welcome
  * @param dedupeWindow client sequences remembered per client beyond the cumulative mark
  */
-public record ServerConfig(
+public record ServerSettings(
     String host,
     int port,
     String token,
@@ -34,50 +34,50 @@ public record ServerConfig(
     int heartbeatHintMillis,
     int dedupeWindow) {
 
-  public ServerConfig {
+  public ServerSettings {
     allowedOrigins = List.copyOf(allowedOrigins);
     if (historySize < 1) throw new IllegalArgumentException("historySize must be >= 1");
     if (maxMessageBytes < 1024) throw new IllegalArgumentException("maxMessageBytes must be >= 1024");
   }
 
-  public static ServerConfig defaults() {
-    return new ServerConfig("127.0.0.1", 0, null, List.of(), 5_000, 10 * 60_000L, 256 * 1024,
+  public static ServerSettings defaults() {
+    return new ServerSettings("127.0.0.1", 0, null, List.of(), 5_000, 10 * 60_000L, 256 * 1024,
         500, 20_000, 2_000, 15_000, 100_000);
   }
 
-  public ServerConfig withPort(int port) {
-    return new ServerConfig(host, port, token, allowedOrigins, historySize, historyAgeMillis,
+  public ServerSettings withPort(int port) {
+    return new ServerSettings(host, port, token, allowedOrigins, historySize, historyAgeMillis,
         maxMessageBytes, maxInboundPerSecond, maxOutgoingMessages, maxConnections,
         heartbeatHintMillis, dedupeWindow);
   }
 
-  public ServerConfig withHost(String host) {
-    return new ServerConfig(host, port, token, allowedOrigins, historySize, historyAgeMillis,
+  public ServerSettings withHost(String host) {
+    return new ServerSettings(host, port, token, allowedOrigins, historySize, historyAgeMillis,
         maxMessageBytes, maxInboundPerSecond, maxOutgoingMessages, maxConnections,
         heartbeatHintMillis, dedupeWindow);
   }
 
-  public ServerConfig withToken(String token) {
-    return new ServerConfig(host, port, token, allowedOrigins, historySize, historyAgeMillis,
+  public ServerSettings withToken(String token) {
+    return new ServerSettings(host, port, token, allowedOrigins, historySize, historyAgeMillis,
         maxMessageBytes, maxInboundPerSecond, maxOutgoingMessages, maxConnections,
         heartbeatHintMillis, dedupeWindow);
   }
 
-  public ServerConfig withAllowedOrigins(List<String> origins) {
-    return new ServerConfig(host, port, token, origins, historySize, historyAgeMillis,
+  public ServerSettings withAllowedOrigins(List<String> origins) {
+    return new ServerSettings(host, port, token, origins, historySize, historyAgeMillis,
         maxMessageBytes, maxInboundPerSecond, maxOutgoingMessages, maxConnections,
         heartbeatHintMillis, dedupeWindow);
   }
 
-  public ServerConfig withHistory(int size, long ageMillis) {
-    return new ServerConfig(host, port, token, allowedOrigins, size, ageMillis,
+  public ServerSettings withHistory(int size, long ageMillis) {
+    return new ServerSettings(host, port, token, allowedOrigins, size, ageMillis,
         maxMessageBytes, maxInboundPerSecond, maxOutgoingMessages, maxConnections,
         heartbeatHintMillis, dedupeWindow);
   }
 
-  public ServerConfig withLimits(int maxMessageBytes, int maxInboundPerSecond, int maxOutgoingMessages,
+  public ServerSettings withLimits(int maxMessageBytes, int maxInboundPerSecond, int maxOutgoingMessages,
       int maxConnections) {
-    return new ServerConfig(host, port, token, allowedOrigins, historySize, historyAgeMillis,
+    return new ServerSettings(host, port, token, allowedOrigins, historySize, historyAgeMillis,
         maxMessageBytes, maxInboundPerSecond, maxOutgoingMessages, maxConnections,
         heartbeatHintMillis, dedupeWindow);
   }

@@ -1,4 +1,4 @@
-package dev.corridor.sample.server;
+package dev.corridor.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,16 +19,16 @@ import okio.ByteString;
  * A bare OkHttp WebSocket speaking protocol v1 by hand, to test the server independently of the
  * SDK. Waits are bounded (5 s) and block on queues: no sleeping.
  */
-final class RawClient implements AutoCloseable {
+public final class RawClient implements AutoCloseable {
   static final OkHttpClient HTTP = new OkHttpClient();
 
-  final BlockingQueue<Envelope> inbox = new LinkedBlockingQueue<>();
-  final CompletableFuture<Response> opened = new CompletableFuture<>();
-  final CompletableFuture<Integer> closedWith = new CompletableFuture<>();
-  final CompletableFuture<Integer> failedWithStatus = new CompletableFuture<>();
-  final WebSocket socket;
+  public final BlockingQueue<Envelope> inbox = new LinkedBlockingQueue<>();
+  public final CompletableFuture<Response> opened = new CompletableFuture<>();
+  public final CompletableFuture<Integer> closedWith = new CompletableFuture<>();
+  public final CompletableFuture<Integer> failedWithStatus = new CompletableFuture<>();
+  public final WebSocket socket;
 
-  RawClient(String url, String subprotocol, String token, String origin) {
+  public RawClient(String url, String subprotocol, String token, String origin) {
     Request.Builder r = new Request.Builder().url(url);
     if (subprotocol != null) r.header("Sec-WebSocket-Protocol", subprotocol);
     if (token != null) r.header("Authorization", "Bearer " + token);
@@ -62,19 +62,19 @@ final class RawClient implements AutoCloseable {
     });
   }
 
-  RawClient(String url) {
+  public RawClient(String url) {
     this(url, "corridor.v1", null, null);
   }
 
-  void send(Envelope.Builder e) {
+  public void send(Envelope.Builder e) {
     assertThat(socket.send(ByteString.of(e.setProtocolVersion(1).build().toByteArray()))).isTrue();
   }
 
-  void sendRaw(byte[] bytes) {
+  public void sendRaw(byte[] bytes) {
     socket.send(ByteString.of(bytes));
   }
 
-  Envelope hello(String clientId, com.google.protobuf.ByteString token,
+  public Envelope hello(String clientId, com.google.protobuf.ByteString token,
       dev.corridor.proto.v1.TopicPosition... positions) throws Exception {
     Hello.Builder h = Hello.newBuilder().setClientId(clientId).setResumeToken(token);
     for (var p : positions) h.addPositions(p);
@@ -84,25 +84,25 @@ final class RawClient implements AutoCloseable {
     return welcome;
   }
 
-  Envelope hello(String clientId) throws Exception {
+  public Envelope hello(String clientId) throws Exception {
     return hello(clientId, com.google.protobuf.ByteString.EMPTY);
   }
 
-  Envelope take() throws InterruptedException {
+  public Envelope take() throws InterruptedException {
     Envelope e = inbox.poll(5, TimeUnit.SECONDS);
     if (e == null) throw new AssertionError("no envelope within 5 s");
     return e;
   }
 
   /** Takes envelopes until one of {@code kind}, returning it. */
-  Envelope take(Envelope.KindCase kind) throws InterruptedException {
+  public Envelope take(Envelope.KindCase kind) throws InterruptedException {
     while (true) {
       Envelope e = take();
       if (e.getKindCase() == kind) return e;
     }
   }
 
-  int awaitClose() throws Exception {
+  public int awaitClose() throws Exception {
     return closedWith.get(5, TimeUnit.SECONDS);
   }
 

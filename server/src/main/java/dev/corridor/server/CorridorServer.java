@@ -1,0 +1,306 @@
+package dev.corridor.server;
+
+import dev.corridor.server.internal.JettyEndpoint;
+import dev.corridor.server.internal.ProtocolEngine;
+import dev.corridor.server.internal.ServerSettings;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+
+/**
+ * A protocol v1 server on Jetty 12's core WebSocket (no servlet layer). It checks the upgrade
+ * (subprotocol {@code corridor.v1}, bearer token, Origin allow-list) and runs the protocol for
+ * each socket: sessions with resume tokens, per-topic sequences with epochs and bounded replay
+ * history, acknowledged and deduplicated publishes, request/response, and limits on message size,
+ * inbound rate, queued messages and connections.
+ *
+ * <pre>{@code
+ * CorridorServer server = CorridorServer.builder()
+ *     .port(8080)
+ *     .topicPolicy((clientId, topic, use) -> topic.startsWith("quotes.") ? null
+ *         : Refusal.unknownTopic(topic, "this server has quotes.<symbol>"))
+ *     .build();
+ * server.start();
+ * server.publish("quotes.AAPL", "AAPL", bytes); // to every subscriber, and into the history
+ * }</pre>
+ *
+ * <p>It can be stopped and started again on the same port; sessions and history survive that in
+ * memory. Thread-safe.
+ */
+public final class CorridorServer implements AutoCloseable {
+  /** The WebSocket subprotocol of protocol v1. */
+  public static final String SUBPROTOCOL = "corridor.v1";
+
+  private final ServerSettings settings;
+  private final String path;
+  private final ScheduledThreadPoolExecutor timers;
+  private final ProtocolEngine engine;
+  private Server server;
+  private int port;
+
+  private CorridorServer(Builder b) {
+    this.settings = b.settings;
+    this.path = b.path;
+    this.port = b.settings.port();
+    this.timers = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "corridor-server-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    timers.setRemoveOnCancelPolicy(true);
+    this.engine = new ProtocolEngine(settings, b.topicPolicy, b.publishHandler, b.requestHandler, timers,
+        b.clock);
+  }
+
+  /** A builder with the defaults: loopback, a free port, path {@code /v1}, no token. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Starts listening; after a {@link #stop()}, on the port it had before.
+   *
+   * @throws IOException if the port cannot be bound
+   */
+  public synchronized void start() throws IOException {
+    if (server != null) return;
+    QueuedThreadPool threads = new QueuedThreadPool();
+    threads.setName("corridor-server");
+    threads.setDaemon(true);
+    Server s = new Server(threads);
+    ServerConnector connector = new ServerConnector(s);
+    connector.setHost(settings.host());
+    connector.setPort(port);
+    connector.setReuseAddress(true);
+    // Jetty's default (0) leaves the JDK's backlog of 50: a herd of reconnecting clients overflows
+    // it, and each dropped SYN is retried a second later (seen in the real-socket herd benchmark).
+    connector.setAcceptQueueSize(1024);
+    s.addConnector(connector);
+    s.setHandler(WebSocketUpgradeHandler.from(s, container -> {
+      container.setMaxBinaryMessageSize(settings.maxMessageBytes());
+      container.setMaxTextMessageSize(settings.maxMessageBytes());
+      container.setIdleTimeout(Duration.ofMinutes(5));
+      container.addMapping(path, this::upgrade);
+    }));
+    s.setStopTimeout(0);
+    try {
+      s.start();
+    } catch (IOException e) {
+      stopQuietly(s);
+      throw e;
+    } catch (Exception e) {
+      stopQuietly(s);
+      throw new IOException("the server did not start", e);
+    }
+    port = connector.getLocalPort();
+    server = s;
+  }
+
+  /** Drops every connection and stops listening. Sessions and history are kept for a restart. */
+  public synchronized void stop() {
+    if (server == null) return;
+    for (ServerFaults.Connection c : engine.connections()) c.disconnect();
+    stopQuietly(server);
+    server = null;
+  }
+
+  /** Stops, for good: also the server's timer thread. */
+  @Override
+  public synchronized void close() {
+    stop();
+    timers.shutdownNow();
+  }
+
+  public synchronized boolean isRunning() {
+    return server != null;
+  }
+
+  /** The port listened on (after {@link #start()}, the one picked if 0 was asked for). */
+  public synchronized int port() {
+    return port;
+  }
+
+  /** {@code ws://host:port/path}. */
+  public String url() {
+    return "ws://" + settings.host() + ":" + port() + path;
+  }
+
+  /** The address listened on. */
+  public InetSocketAddress address() {
+    return new InetSocketAddress(settings.host(), port());
+  }
+
+  /**
+   * Appends a message to {@code topic} (next sequence, into the history) and delivers it to every
+   * subscriber. {@code key} is the message's key ("" for none), which a client's LATEST
+   * subscription and its superseding rules go by.
+   */
+  public void publish(String topic, String key, byte[] payload) {
+    Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(key, "key");
+    engine.publish(topic, key, payload.clone());
+  }
+
+  /** Connections open now. */
+  public int connectionCount() {
+    return engine.connectionCount();
+  }
+
+  /** Fault injection for tests and demonstrations; never for production. */
+  public ServerFaults faults() {
+    return engine;
+  }
+
+  private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response,
+      org.eclipse.jetty.util.Callback callback) {
+    if (!request.hasSubProtocol(SUBPROTOCOL)) {
+      Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400,
+          "Sec-WebSocket-Protocol must offer " + SUBPROTOCOL);
+      return null;
+    }
+    String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+    if (origin != null && !settings.allowedOrigins().isEmpty() && !settings.allowedOrigins().contains(origin)) {
+      Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403, "origin not allowed");
+      return null;
+    }
+    if (settings.token() != null) {
+      String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+      if (auth == null || !auth.equals("Bearer " + settings.token())) {
+        // Never echo what was sent.
+        Response.writeError(request, response, callback, HttpStatus.UNAUTHORIZED_401, "bad or missing token");
+        return null;
+      }
+    }
+    response.setAcceptedSubProtocol(SUBPROTOCOL);
+    return new JettyEndpoint(engine, settings.maxOutgoingMessages());
+  }
+
+  private static void stopQuietly(Server s) {
+    try {
+      s.stop();
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Builds a {@link CorridorServer}. */
+  public static final class Builder {
+    private ServerSettings settings = ServerSettings.defaults();
+    private String path = "/v1";
+    private TopicPolicy topicPolicy = TopicPolicy.ANY;
+    private PublishHandler publishHandler = PublishHandler.REFUSE_ALL;
+    private RequestHandler requestHandler = RequestHandler.NONE;
+    private LongSupplier clock = System::currentTimeMillis;
+
+    private Builder() {}
+
+    /** The interface to bind. Default {@code 127.0.0.1}; {@code 0.0.0.0} for every interface. */
+    public Builder host(String host) {
+      settings = settings.withHost(Objects.requireNonNull(host, "host"));
+      return this;
+    }
+
+    /** The port to bind. Default 0: a free one, which {@link #port()} then tells. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65_535) throw new IllegalArgumentException("port must be 0-65535: " + port);
+      settings = settings.withPort(port);
+      return this;
+    }
+
+    /** The path clients connect to. Default {@code /v1}. */
+    public Builder path(String path) {
+      if (!path.startsWith("/")) throw new IllegalArgumentException("path must start with /: " + path);
+      this.path = path;
+      return this;
+    }
+
+    /**
+     * One bearer token every client must present ({@code Authorization: Bearer ...}); others are
+     * refused at the upgrade with 401. Default: none.
+     */
+    public Builder bearerToken(String token) {
+      if (token.isEmpty()) throw new IllegalArgumentException("token is empty");
+      settings = settings.withToken(token);
+      return this;
+    }
+
+    /**
+     * The {@code Origin} values accepted (browsers send one); an upgrade from any other origin is
+     * refused with 403. Default: none listed, which accepts any.
+     */
+    public Builder allowedOrigins(String... origins) {
+      settings = settings.withAllowedOrigins(new ArrayList<>(Arrays.asList(origins)));
+      return this;
+    }
+
+    /**
+     * Replay history kept per topic: at most {@code messages}, none older than {@code maxAge}.
+     * Default 5,000 messages and 10 minutes. A client that comes back later than that gets a
+     * discontinuity, not a silent gap.
+     */
+    public Builder history(int messages, long maxAge, TimeUnit unit) {
+      if (messages < 1) throw new IllegalArgumentException("messages must be >= 1: " + messages);
+      settings = settings.withHistory(messages, unit.toMillis(maxAge));
+      return this;
+    }
+
+    /**
+     * Limits per connection: the largest inbound message (larger closes with 1009; at least 1
+     * KiB), inbound messages per second (bursts of twice that; above it, 4029 with a retry hint,
+     * or a retryable RATE_LIMITED error for a publish), and messages queued to a client that reads
+     * too slowly (above it, 4008); and connections in all (above it, OVERLOADED and 1013).
+     * Defaults 256 KiB, 500/s, 20,000 and 2,000.
+     */
+    public Builder limits(int maxMessageBytes, int maxInboundPerSecond, int maxQueuedMessages,
+        int maxConnections) {
+      if (maxInboundPerSecond < 1 || maxQueuedMessages < 0 || maxConnections < 1) {
+        throw new IllegalArgumentException("limits must be positive");
+      }
+      settings = settings.withLimits(maxMessageBytes, maxInboundPerSecond, maxQueuedMessages, maxConnections);
+      return this;
+    }
+
+    /** Who may use which topic. Default {@link TopicPolicy#ANY}. */
+    public Builder topicPolicy(TopicPolicy policy) {
+      this.topicPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** What client publishes do. Default {@link PublishHandler#REFUSE_ALL}. */
+    public Builder onPublish(PublishHandler handler) {
+      this.publishHandler = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /** What answers client requests. Default {@link RequestHandler#NONE}. */
+    public Builder onRequest(RequestHandler handler) {
+      this.requestHandler = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /** Wall-clock time in ms, for timestamps, history age and rate limits. For tests. */
+    public Builder clock(LongSupplier clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    public CorridorServer build() {
+      return new CorridorServer(this);
+    }
+  }
+}
