@@ -3,6 +3,7 @@ package dev.corridor.server;
 import dev.corridor.server.internal.JettyEndpoint;
 import dev.corridor.server.internal.ProtocolEngine;
 import dev.corridor.server.internal.ServerSettings;
+import dev.corridor.server.internal.TopicGrants;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -21,10 +22,11 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A protocol v1 server on Jetty 12's core WebSocket (no servlet layer). It checks the upgrade
- * (subprotocol {@code corridor.v1}, bearer token, Origin allow-list) and runs the protocol for
+ * (subprotocol {@code corridor.v1}, a signed token or a shared one, Origin allow-list) and runs the protocol for
  * each socket: sessions with resume tokens, per-topic sequences with epochs and bounded replay
  * history, acknowledged and deduplicated publishes, request/response, and limits on message size,
  * inbound rate, queued messages and connections.
@@ -48,6 +50,7 @@ public final class CorridorServer implements AutoCloseable {
 
   private final ServerSettings settings;
   private final String path;
+  private final @Nullable TokenVerifier tokens;
   private final ScheduledThreadPoolExecutor timers;
   private final ProtocolEngine engine;
   private Server server;
@@ -56,6 +59,7 @@ public final class CorridorServer implements AutoCloseable {
   private CorridorServer(Builder b) {
     this.settings = b.settings;
     this.path = b.path;
+    this.tokens = b.tokens;
     this.port = b.settings.port();
     this.timers = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "corridor-server-timer");
@@ -178,16 +182,26 @@ public final class CorridorServer implements AutoCloseable {
       Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403, "origin not allowed");
       return null;
     }
-    if (settings.token() != null) {
-      String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-      if (auth == null || !auth.equals("Bearer " + settings.token())) {
-        // Never echo what was sent.
-        Response.writeError(request, response, callback, HttpStatus.UNAUTHORIZED_401, "bad or missing token");
+    String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+    if (settings.token() != null && (auth == null || !auth.equals("Bearer " + settings.token()))) {
+      // Never echo what was sent.
+      Response.writeError(request, response, callback, HttpStatus.UNAUTHORIZED_401, "bad or missing token");
+      return null;
+    }
+    TopicGrants grants = null;
+    if (tokens != null) {
+      TokenVerifier.Verified verified = auth != null && auth.startsWith("Bearer ")
+          ? tokens.verify(auth.substring("Bearer ".length()).trim()) : null;
+      if (verified == null) {
+        // The same answer for a missing, malformed, unsigned, forged, expired or misdirected
+        // token, and never the token itself.
+        Response.writeError(request, response, callback, HttpStatus.UNAUTHORIZED_401, "invalid or expired token");
         return null;
       }
+      grants = verified.grants();
     }
     response.setAcceptedSubProtocol(SUBPROTOCOL);
-    return new JettyEndpoint(engine, settings.maxOutgoingMessages());
+    return new JettyEndpoint(engine, settings.maxOutgoingMessages(), grants);
   }
 
   private static void stopQuietly(Server s) {
@@ -206,6 +220,7 @@ public final class CorridorServer implements AutoCloseable {
     private PublishHandler publishHandler = PublishHandler.REFUSE_ALL;
     private RequestHandler requestHandler = RequestHandler.NONE;
     private LongSupplier clock = System::currentTimeMillis;
+    private @Nullable TokenVerifier tokens;
 
     private Builder() {}
 
@@ -230,12 +245,22 @@ public final class CorridorServer implements AutoCloseable {
     }
 
     /**
-     * One bearer token every client must present ({@code Authorization: Bearer ...}); others are
-     * refused at the upgrade with 401. Default: none.
+     * One shared bearer token every client must present ({@code Authorization: Bearer ...});
+     * others are refused at the upgrade with 401. For demos and closed deployments; production
+     * servers verify signed, expiring tokens with {@link #tokenVerifier}. Default: none.
      */
     public Builder bearerToken(String token) {
       if (token.isEmpty()) throw new IllegalArgumentException("token is empty");
       settings = settings.withToken(token);
+      return this;
+    }
+
+    /**
+     * Requires a signed token (JWT) on every upgrade, verified by {@code verifier}, and enforces
+     * the topic permissions it carries. Default: none.
+     */
+    public Builder tokenVerifier(TokenVerifier verifier) {
+      this.tokens = Objects.requireNonNull(verifier, "verifier");
       return this;
     }
 
@@ -300,6 +325,9 @@ public final class CorridorServer implements AutoCloseable {
     }
 
     public CorridorServer build() {
+      if (tokens != null && settings.token() != null) {
+        throw new IllegalStateException("set a bearerToken or a tokenVerifier, not both");
+      }
       return new CorridorServer(this);
     }
   }

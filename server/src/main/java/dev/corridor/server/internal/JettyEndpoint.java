@@ -14,11 +14,13 @@ public final class JettyEndpoint implements Session.Listener.AutoDemanding {
   private final ProtocolEngine engine;
   private final int maxOutgoing;
   private final AtomicInteger outstanding = new AtomicInteger();
+  private final TopicGrants grants;
   private volatile ProtocolEngine.Connection connection;
 
-  public JettyEndpoint(ProtocolEngine engine, int maxOutgoing) {
+  public JettyEndpoint(ProtocolEngine engine, int maxOutgoing, TopicGrants grants) {
     this.engine = engine;
     this.maxOutgoing = maxOutgoing;
+    this.grants = grants;
   }
 
   @Override
@@ -44,7 +46,7 @@ public final class JettyEndpoint implements Session.Listener.AutoDemanding {
       public void disconnect() {
         session.disconnect();
       }
-    });
+    }, grants);
   }
 
   @Override

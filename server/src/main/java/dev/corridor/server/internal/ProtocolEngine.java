@@ -107,7 +107,12 @@ public final class ProtocolEngine implements ServerFaults {
 
   /** A new socket. It must say Hello first. */
   public Connection open(Peer peer) {
-    Connection c = new Connection(peer);
+    return open(peer, null);
+  }
+
+  /** A new socket whose token granted {@code grants} (null: the token restricts no topic). */
+  public Connection open(Peer peer, TopicGrants grants) {
+    Connection c = new Connection(peer, grants);
     synchronized (lock) {
       if (connections.size() >= config.maxConnections()) {
         c.send(error(ErrorCode.ERROR_CODE_OVERLOADED, "too many connections", true, 2_000));
@@ -211,8 +216,21 @@ public final class ProtocolEngine implements ServerFaults {
     private double tokensLeft = config.maxInboundPerSecond() * 2.0;
     private long lastRefillMillis = clock.getAsLong();
 
-    Connection(Peer peer) {
+    /** What the connection's token grants; null when it restricts nothing. */
+    private final TopicGrants grants;
+
+    Connection(Peer peer, TopicGrants grants) {
       this.peer = peer;
+      this.grants = grants;
+    }
+
+    /** The token's verdict first, then the application's. */
+    private Refusal check(String topic, TopicUse use) {
+      if (grants != null && !grants.allows(topic, use)) {
+        return Refusal.forbidden("your token does not permit " + (use == TopicUse.SUBSCRIBE
+            ? "subscribing to " : "publishing to ") + topic);
+      }
+      return topicPolicy.check(session.clientId, topic, use);
     }
 
     @Override
@@ -376,7 +394,7 @@ public final class ProtocolEngine implements ServerFaults {
     /** Returns the call of the application's handler, to run outside the lock, or null. */
     private Runnable onPublish(Publish p) {
       String clientId = session.clientId;
-      Refusal refusal = topicPolicy.check(clientId, p.getTopic(), TopicUse.PUBLISH);
+      Refusal refusal = check(p.getTopic(), TopicUse.PUBLISH);
       boolean late = p.getDeadlineMs() != 0 && p.getDeadlineMs() < clock.getAsLong();
       if (p.getDelivery() == DeliveryMode.DELIVERY_MODE_BEST_EFFORT || p.getClientSequence() == 0) {
         if (refusal != null) {
@@ -460,7 +478,7 @@ public final class ProtocolEngine implements ServerFaults {
 
     /** Sends the application's refusal of subscribing to {@code topic}, if it refuses; true then. */
     private boolean refused(String topic) {
-      Refusal refusal = topicPolicy.check(session.clientId, topic, TopicUse.SUBSCRIBE);
+      Refusal refusal = check(topic, TopicUse.SUBSCRIBE);
       if (refusal == null) return false;
       send(env().setError(Error.newBuilder().setCode(errorCode(refusal)).setMessage(refusal.message())
           .setRetryable(false).setTopic(topic)).build());
