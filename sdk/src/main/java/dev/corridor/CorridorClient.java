@@ -17,6 +17,9 @@ import dev.corridor.internal.session.Publisher;
 import dev.corridor.internal.session.Requests;
 import dev.corridor.internal.session.Session;
 import dev.corridor.internal.session.Subscriptions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import dev.corridor.internal.time.SerialContext;
 import dev.corridor.internal.time.SerialExecutor;
@@ -95,7 +98,7 @@ public final class CorridorClient {
     this.events.add(config.eventListener);
     Scheduler ownTimer = SystemScheduler.forClock(clock);
     Scheduler scheduler = config.scheduler != null ? Guarded.scheduler(config.scheduler, ownTimer, reporter) : ownTimer;
-    ConnectionSettings settings = new ConnectionSettings(config.url, EnvelopeCodec.SUBPROTOCOL,
+    ConnectionSettings settings = new ConnectionSettings(config.urls, EnvelopeCodec.SUBPROTOCOL,
         config.tokenProvider, tokens, new Guarded.Monitor(config.networkMonitor, reporter),
         Guarded.backoff(config.backoff, reporter), config.errorPolicy, random, clock, scheduler,
         config.heartbeatIntervalNanos, config.pongTimeoutNanos, config.handshakeTimeoutNanos,
@@ -213,6 +216,14 @@ public final class CorridorClient {
    */
   public void retryNow() {
     machine.retryNow();
+  }
+
+  /**
+   * The endpoint the current or next attempt uses (see {@link Builder#endpoints}); with one URL,
+   * that one. May be stale by the time it is read.
+   */
+  public String endpoint() {
+    return machine.endpoint();
   }
 
   /** The current state. May be stale by the time it is read; listen for changes instead of polling. */
@@ -392,7 +403,7 @@ public final class CorridorClient {
    * rejected when set, with a message naming the option.
    */
   public static final class Builder {
-    private String url;
+    private List<String> urls;
     private @Nullable OkHttpClient okHttpClient;
     private @Nullable Transport transport;
     private TokenProvider tokenProvider = TokenProvider.NONE;
@@ -424,11 +435,12 @@ public final class CorridorClient {
     private long silenceThresholdNanos;
 
     private Builder(String url) {
-      this.url = validateUrl(url);
+      this.urls = Collections.singletonList(validateUrl(url));
     }
 
     private Builder copy() {
-      Builder b = new Builder(url);
+      Builder b = new Builder(urls.get(0));
+      b.urls = urls;
       b.okHttpClient = okHttpClient;
       b.transport = transport;
       b.tokenProvider = tokenProvider;
@@ -479,9 +491,32 @@ public final class CorridorClient {
       return url;
     }
 
-    /** The server URL. */
+    /** The server URL: the one endpoint. */
     public Builder url(String url) {
-      this.url = validateUrl(url);
+      this.urls = Collections.singletonList(validateUrl(url));
+      return this;
+    }
+
+    /**
+     * Several endpoints of one service (the nodes of a server cluster, say), in order of
+     * preference. The first attempt goes to the first. An attempt that fails moves the next
+     * attempt to the next endpoint, after the usual paced wait, wrapping round after the last;
+     * so with every endpoint down the client cycles through them at the backoff's pace. A
+     * connection that is lost is first retried on the endpoint it was on. The client stays on
+     * whichever endpoint it connects to; it comes back to the first when an attempt elsewhere
+     * fails and the round reaches it. {@link CorridorClient#endpoint()} tells the current one.
+     *
+     * @throws IllegalArgumentException if the list is empty, has duplicates or an invalid URL
+     */
+    public Builder endpoints(List<String> urls) {
+      if (urls.isEmpty()) throw new IllegalArgumentException("no endpoints");
+      List<String> checked = new ArrayList<>(urls.size());
+      for (String u : urls) {
+        String url = validateUrl(u);
+        if (checked.contains(url)) throw new IllegalArgumentException("endpoint listed twice: " + url);
+        checked.add(url);
+      }
+      this.urls = Collections.unmodifiableList(checked);
       return this;
     }
 

@@ -50,6 +50,8 @@ public final class FakeServer {
 
   /** Refuses every new connection at once, as a server that is down does. */
   public boolean refusing;
+  /** Endpoints (URLs) that refuse new connections, as nodes that are down do. */
+  public final Set<String> downEndpoints = new HashSet<>();
   /** Whether to answer Hello with Welcome automatically. */
   public boolean autoWelcome = true;
   /** Whether to answer Ping with Pong automatically. */
@@ -116,7 +118,7 @@ public final class FakeServer {
 
   public FakeServer() {
     transport.onOpen(socket -> {
-      if (refusing) {
+      if (refusing || downEndpoints.contains(socket.request.url())) {
         socket.listener.onFailure(new java.net.ConnectException("Connection refused"), -1, null);
       } else if (autoAccept) {
         accept(socket);

@@ -65,6 +65,7 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
   private final SerialTimer holdTimer;
   private final ReadGate readGate;
   private final RetryPlanner planner;
+  private final Endpoints endpoints;
   private final HealthWatch health;
   /** Set once by {@link #attach}, before the first {@code connect()}. */
   private @Nullable SessionHandler session;
@@ -94,6 +95,7 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     this.health = health;
     this.readGate = readGate;
     this.planner = new RetryPlanner(settings);
+    this.endpoints = new Endpoints(settings.urls);
     this.context = context;
     this.transport = transport;
     this.events = events;
@@ -110,6 +112,11 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
   /** Connects the protocol layer. Must be called once, before {@link #connect()}. */
   public void attach(SessionHandler session) {
     this.session = session;
+  }
+
+  /** The endpoint of the current or next attempt. */
+  public String endpoint() {
+    return endpoints.current();
   }
 
   public ConnectionState state() {
@@ -281,7 +288,7 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
       headers.put("Authorization", "Bearer " + token);
     }
     try {
-      socket = transport.open(new TransportRequest(settings.url, headers), new SocketListener(gen, this, readGate));
+      socket = transport.open(new TransportRequest(endpoints.current(), headers), new SocketListener(gen, this, readGate));
     } catch (RuntimeException e) {
       linkFailed(CorridorException.network("could not open the socket: " + e.getClass().getSimpleName(), e),
           Cause.ATTEMPT_FAILED);
@@ -414,6 +421,8 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     if (!wasConnected && !wasAttempt) return;
     if (cause == null) cause = wasConnected ? Cause.CONNECTION_LOST : Cause.ATTEMPT_FAILED;
     teardown(error, closeCode);
+    // A failed attempt moves on to the next endpoint; a lost connection is retried where it was.
+    if (wasAttempt) endpoints.attemptFailed();
     if (paused) {
       transition(PAUSED, cause, error, -1);
     } else if (!networkAvailable) {

@@ -1,5 +1,6 @@
 package dev.corridor.internal.connection;
 
+import java.util.List;
 import dev.corridor.BackoffPolicy;
 import dev.corridor.Clock;
 import dev.corridor.ErrorPolicy;
@@ -11,7 +12,8 @@ import java.util.concurrent.Executor;
 
 /** The connection's configuration, already validated by the public builder. Immutable. */
 public final class ConnectionSettings {
-  public final String url;
+  /** The endpoints, in order of preference; at least one. */
+  public final List<String> urls;
   public final String subprotocol;
   public final TokenProvider tokenProvider;
   public final Executor tokenExecutor;
@@ -33,7 +35,7 @@ public final class ConnectionSettings {
   /** Reports failures of application code (posted to the context). */
   public final Guarded.Reporter reporter;
 
-  public ConnectionSettings(String url, String subprotocol, TokenProvider tokenProvider,
+  public ConnectionSettings(List<String> urls, String subprotocol, TokenProvider tokenProvider,
       Executor tokenExecutor, Guarded.Monitor networkMonitor, BackoffPolicy backoffPolicy,
       ErrorPolicy errorPolicy, RandomSource random, Clock clock, Scheduler scheduler,
       long heartbeatIntervalNanos, long pongTimeoutNanos, long handshakeTimeoutNanos,
@@ -42,7 +44,7 @@ public final class ConnectionSettings {
     this.compression = compression;
     this.readHoldTimeoutNanos = readHoldTimeoutNanos;
     this.reporter = reporter;
-    this.url = url;
+    this.urls = urls;
     this.subprotocol = subprotocol;
     this.tokenProvider = tokenProvider;
     this.tokenExecutor = tokenExecutor;
