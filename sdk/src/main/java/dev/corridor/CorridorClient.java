@@ -502,9 +502,10 @@ public final class CorridorClient {
      * preference. The first attempt goes to the first. An attempt that fails moves the next
      * attempt to the next endpoint, after the usual paced wait, wrapping round after the last;
      * so with every endpoint down the client cycles through them at the backoff's pace. A
-     * connection that is lost is first retried on the endpoint it was on. The client stays on
-     * whichever endpoint it connects to; it comes back to the first when an attempt elsewhere
-     * fails and the round reaches it. {@link CorridorClient#endpoint()} tells the current one.
+     * connection that is lost is first retried on the endpoint it was on, unless the server closed
+     * it with 1001, 1012 or 1013 (going away, restarting, overloaded): then the next endpoint.
+     * The client stays on whichever endpoint it connects to, and comes back to the first when the
+     * round reaches it. {@link CorridorClient#endpoint()} tells the current one.
      *
      * @throws IllegalArgumentException if the list is empty, has duplicates or an invalid URL
      */

@@ -90,7 +90,7 @@ class EndpointsTest {
     h.advance(60_000); // healthy for a while
 
     h.server.downEndpoints.add(B);
-    h.server.transport.last().serverClose(1012, "restarting");
+    h.server.transport.last().failWithIo("connection reset"); // the link dropped
     StateChange lost = h.states.assertState(CONNECTED, WAITING_TO_RETRY, StateChange.Cause.CONNECTION_LOST);
     h.advance(lost.retryDelayMillis());
     h.states.assertState(WAITING_TO_RETRY, CONNECTING);
@@ -99,6 +99,25 @@ class EndpointsTest {
     h.states.assertState(CONNECTING, CONNECTED);
     assertThat(attempts()).containsExactly(A, B, B, C);
     assertThat(h.client.endpoint()).isEqualTo(C);
+  }
+
+  @Test
+  void aServerThatGoesAwayOrRestartsSendsTheClientToTheNextEndpoint() {
+    start();
+    h.states.assertState(IDLE, CONNECTING);
+    h.states.assertState(CONNECTING, CONNECTED); // on A
+    h.server.transport.last().serverClose(1012, "service restart");
+    StateChange lost = h.states.assertState(CONNECTED, WAITING_TO_RETRY, StateChange.Cause.CONNECTION_LOST);
+    assertThat(h.client.endpoint()).isEqualTo(B);
+    h.advance(lost.retryDelayMillis());
+    h.states.assertState(WAITING_TO_RETRY, CONNECTING);
+    h.states.assertState(CONNECTING, CONNECTED);
+    h.server.transport.last().serverClose(1001, "going away");
+    lost = h.states.assertState(CONNECTED, WAITING_TO_RETRY, StateChange.Cause.CONNECTION_LOST);
+    h.advance(lost.retryDelayMillis());
+    h.states.assertState(WAITING_TO_RETRY, CONNECTING);
+    h.states.assertState(CONNECTING, CONNECTED);
+    assertThat(attempts()).containsExactly(A, B, C);
   }
 
   @Test

@@ -55,6 +55,8 @@ public final class CorridorServer implements AutoCloseable {
   private final ProtocolEngine engine;
   private Server server;
   private int port;
+  /** Set while {@link #shutdown} drains: new upgrades are refused with 503. */
+  private volatile boolean draining;
 
   private CorridorServer(Builder b) {
     this.settings = b.settings;
@@ -68,7 +70,7 @@ public final class CorridorServer implements AutoCloseable {
     });
     timers.setRemoveOnCancelPolicy(true);
     this.engine = new ProtocolEngine(settings, b.topicPolicy, b.publishHandler, b.requestHandler, timers,
-        b.clock);
+        b.clock, b.maxSubscriptions);
   }
 
   /** A builder with the defaults: loopback, a free port, path {@code /v1}, no token. */
@@ -113,6 +115,34 @@ public final class CorridorServer implements AutoCloseable {
     }
     port = connector.getLocalPort();
     server = s;
+  }
+
+  /**
+   * Shuts down gracefully, as for a rolling deploy: refuses new connections (HTTP 503), waits up
+   * to {@code timeout} for the application to answer the publishes and requests it was handed
+   * (so that their acknowledgements and responses go out), then closes every connection with
+   * 1012 (service restart), which sends Corridor clients with several endpoints to the next one
+   * at once, and stops listening. What the client had not had acknowledged, it resends wherever
+   * it connects next.
+   *
+   * @return whether every handler answered within the timeout
+   */
+  public boolean shutdown(long timeout, TimeUnit unit) throws InterruptedException {
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    synchronized (this) {
+      if (server == null) return true;
+      draining = true;
+    }
+    try {
+      boolean answered = engine.awaitHandlers(Math.max(0, deadline - System.nanoTime()));
+      engine.closeAll(1012, "service restart");
+      // The close handshakes get until the deadline (at least a moment) before the sockets go.
+      engine.awaitNoConnections(Math.max(TimeUnit.MILLISECONDS.toNanos(200), deadline - System.nanoTime()));
+      stop();
+      return answered;
+    } finally {
+      draining = false;
+    }
   }
 
   /** Drops every connection and stops listening. Sessions and history are kept for a restart. */
@@ -172,6 +202,11 @@ public final class CorridorServer implements AutoCloseable {
 
   private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response,
       org.eclipse.jetty.util.Callback callback) {
+    if (draining) {
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+      Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "shutting down");
+      return null;
+    }
     if (!request.hasSubProtocol(SUBPROTOCOL)) {
       Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400,
           "Sec-WebSocket-Protocol must offer " + SUBPROTOCOL);
@@ -221,6 +256,7 @@ public final class CorridorServer implements AutoCloseable {
     private RequestHandler requestHandler = RequestHandler.NONE;
     private LongSupplier clock = System::currentTimeMillis;
     private @Nullable TokenVerifier tokens;
+    private int maxSubscriptions = 1_000;
 
     private Builder() {}
 
@@ -297,6 +333,16 @@ public final class CorridorServer implements AutoCloseable {
         throw new IllegalArgumentException("limits must be positive");
       }
       settings = settings.withLimits(maxMessageBytes, maxInboundPerSecond, maxQueuedMessages, maxConnections);
+      return this;
+    }
+
+    /**
+     * Subscriptions one connection may hold; a Subscribe beyond it is refused (FORBIDDEN, with the
+     * topic). Default 1,000.
+     */
+    public Builder maxSubscriptions(int max) {
+      if (max < 1) throw new IllegalArgumentException("max must be >= 1: " + max);
+      this.maxSubscriptions = max;
       return this;
     }
 

@@ -283,4 +283,83 @@ class CorridorServerTest {
       assertThat(c.awaitClose()).as("a client that reads nothing of a full queue").isEqualTo(4008);
     }
   }
+
+  @Test
+  void aConnectionHoldsAtMostMaxSubscriptions() throws Exception {
+    start(CorridorServer.builder().maxSubscriptions(2));
+    try (RawClient c = new RawClient(server.url())) {
+      c.hello("c1");
+      c.send(subscribe("quotes.A"));
+      c.send(subscribe("quotes.B"));
+      c.send(subscribe("quotes.A")); // again: not a third
+      for (int i = 0; i < 3; i++) assertThat(c.take().hasSubscribed()).isTrue();
+      c.send(subscribe("quotes.C"));
+      Error refused = c.take(KindCase.ERROR).getError();
+      assertThat(refused.getCode()).isEqualTo(ErrorCode.ERROR_CODE_FORBIDDEN);
+      assertThat(refused.getTopic()).isEqualTo("quotes.C");
+      assertThat(refused.getMessage()).isEqualTo("at most 2 subscriptions per connection");
+    }
+  }
+
+  @Test
+  void shutdownLetsHandlersAnswerRefusesNewcomersAndThenClosesWith1012() throws Exception {
+    startDeferring();
+    try (RawClient c = new RawClient(server.url())) {
+      c.hello("c1");
+      c.send(publish(1, "orders", "buy"));
+      assertQuiet(c); // being handled
+      CompletableFuture<Boolean> shutdown = CompletableFuture.supplyAsync(() -> {
+        try {
+          return server.shutdown(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      try (RawClient late = new RawClient(server.url())) {
+        assertThat(late.failedWithStatus.get(5, TimeUnit.SECONDS)).as("while draining").isEqualTo(503);
+      }
+      assertThat(shutdown).isNotDone();
+      pending.get(0).complete(null);
+      assertThat(c.take(KindCase.PUBLISH_ACK).getPublishAck().getCumulative()).isEqualTo(1);
+      assertThat(c.awaitClose()).isEqualTo(1012);
+      assertThat(shutdown.get(10, TimeUnit.SECONDS)).as("every handler answered").isTrue();
+      assertThat(server.isRunning()).isFalse();
+    }
+  }
+
+  @Test
+  void shutdownGivesUpOnAHandlerThatNeverAnswers() throws Exception {
+    startDeferring();
+    try (RawClient c = new RawClient(server.url())) {
+      c.hello("c1");
+      c.send(publish(1, "orders", "stuck"));
+      assertQuiet(c);
+      assertThat(server.shutdown(300, TimeUnit.MILLISECONDS)).isFalse();
+      assertThat(c.awaitClose()).isEqualTo(1012);
+      assertThat(c.inbox).noneMatch(Envelope::hasPublishAck);
+    }
+  }
+
+  @Test
+  void aCorridorClientMovesToTheNextNodeWhenItsNodeShutsDown() throws Exception {
+    start(CorridorServer.builder());
+    try (CorridorServer other = CorridorServer.builder().build()) {
+      other.start();
+      java.util.concurrent.BlockingQueue<String> connectedTo = new java.util.concurrent.LinkedBlockingQueue<>();
+      dev.corridor.CorridorClient client = dev.corridor.CorridorClient.builder(server.url())
+          .endpoints(List.of(server.url(), other.url())).build();
+      try {
+        client.addStateListener(change -> {
+          if (change.current() == dev.corridor.ConnectionState.CONNECTED) connectedTo.add(client.endpoint());
+        });
+        client.connect();
+        assertThat(connectedTo.poll(10, TimeUnit.SECONDS)).isEqualTo(server.url());
+        assertThat(server.shutdown(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(connectedTo.poll(10, TimeUnit.SECONDS)).as("failed over").isEqualTo(other.url());
+        assertThat(other.connectionCount()).isEqualTo(1);
+      } finally {
+        client.close();
+      }
+    }
+  }
 }

@@ -421,8 +421,10 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     if (!wasConnected && !wasAttempt) return;
     if (cause == null) cause = wasConnected ? Cause.CONNECTION_LOST : Cause.ATTEMPT_FAILED;
     teardown(error, closeCode);
-    // A failed attempt moves on to the next endpoint; a lost connection is retried where it was.
-    if (wasAttempt) endpoints.attemptFailed();
+    // A failed attempt moves on to the next endpoint, and so does a connection the server closed
+    // to send its clients elsewhere (going away, restarting, overloaded); any other lost
+    // connection is retried where it was.
+    if (wasAttempt || Endpoints.sendsElsewhere(error.closeCode())) endpoints.attemptFailed();
     if (paused) {
       transition(PAUSED, cause, error, -1);
     } else if (!networkAvailable) {

@@ -70,6 +70,9 @@ public final class ProtocolEngine implements ServerFaults {
   private final RequestHandler requestHandler;
   private final ScheduledExecutorService timers;
   private final LongSupplier clock;
+  private final int maxSubscriptions;
+  /** Handler stages not completed yet (publishes and requests). Guarded by lock. */
+  private int inFlight;
   private volatile boolean dropAcks;
   private volatile long ackDelayMillis;
   private final SecureRandom tokens = new SecureRandom();
@@ -82,11 +85,20 @@ public final class ProtocolEngine implements ServerFaults {
   private final Map<String, ClientSequences> received = new HashMap<>();
   private final Map<String, ClientSequences> completed = new HashMap<>();
   private final Set<Connection> connections = new LinkedHashSet<>();
+  /** Every socket not yet closed, including those whose close the engine has started. */
+  private final Set<Connection> sockets = new java.util.HashSet<>();
   private long epochBase = 1;
   private long sessionCounter;
 
   public ProtocolEngine(ServerSettings config, TopicPolicy topicPolicy, PublishHandler publishHandler,
       RequestHandler requestHandler, ScheduledExecutorService timers, LongSupplier clock) {
+    this(config, topicPolicy, publishHandler, requestHandler, timers, clock, 1_000);
+  }
+
+  public ProtocolEngine(ServerSettings config, TopicPolicy topicPolicy, PublishHandler publishHandler,
+      RequestHandler requestHandler, ScheduledExecutorService timers, LongSupplier clock,
+      int maxSubscriptions) {
+    this.maxSubscriptions = maxSubscriptions;
     this.config = config;
     this.topicPolicy = topicPolicy;
     this.publishHandler = publishHandler;
@@ -121,6 +133,7 @@ public final class ProtocolEngine implements ServerFaults {
         return c;
       }
       connections.add(c);
+      sockets.add(c);
     }
     return c;
   }
@@ -332,6 +345,7 @@ public final class ProtocolEngine implements ServerFaults {
       synchronized (lock) {
         closed = true;
         connections.remove(this);
+        if (sockets.remove(this) && sockets.isEmpty()) lock.notifyAll();
         if (session != null && session.live == this) session.live = null;
       }
     }
@@ -422,6 +436,7 @@ public final class ProtocolEngine implements ServerFaults {
         return null;
       }
       ClientPublish publish = clientPublish(clientId, p);
+      inFlight++;
       return () -> call(publish).whenComplete((ignored, failure) -> {
         String rejection = null;
         if (failure != null) {
@@ -432,6 +447,7 @@ public final class ProtocolEngine implements ServerFaults {
         }
         synchronized (lock) {
           completed(clientId, sequence, rejection, ErrorCode.ERROR_CODE_REJECTED);
+          handlerDone();
         }
       });
     }
@@ -465,6 +481,12 @@ public final class ProtocolEngine implements ServerFaults {
 
     private void onSubscribe(Subscribe sub) {
       if (refused(sub.getTopic())) return; // not recorded: a resumed session does not bring it back
+      if (!subscriptions.containsKey(sub.getTopic()) && subscriptions.size() >= maxSubscriptions) {
+        send(env().setError(Error.newBuilder().setCode(ErrorCode.ERROR_CODE_FORBIDDEN)
+            .setMessage("at most " + maxSubscriptions + " subscriptions per connection").setRetryable(false)
+            .setTopic(sub.getTopic())).build());
+        return;
+      }
       Subscription s = new Subscription(sub);
       subscriptions.put(sub.getTopic(), s);
       session.subscriptions.put(sub.getTopic(), sub);
@@ -527,6 +549,7 @@ public final class ProtocolEngine implements ServerFaults {
     private Runnable onRequest(Request r) {
       ClientRequest request = new ClientRequest(session.clientId, r.getMethod(), r.getPayload().toByteArray());
       long id = r.getRequestId();
+      inFlight++;
       return () -> {
         CompletionStage<Reply> stage;
         try {
@@ -542,6 +565,7 @@ public final class ProtocolEngine implements ServerFaults {
               : response(reply);
           synchronized (lock) {
             if (!closed) send(env().setResponse(response.toBuilder().setRequestId(id)).build());
+            handlerDone();
           }
         });
       };
@@ -589,6 +613,51 @@ public final class ProtocolEngine implements ServerFaults {
       closed = true;
       connections.remove(this);
       peer.close(code, reason);
+    }
+  }
+
+  /** Caller holds the lock. */
+  private void handlerDone() {
+    if (--inFlight == 0) lock.notifyAll();
+  }
+
+  /**
+   * Waits until every publish and request handed to the application has been answered (so that
+   * its acknowledgement or response has been queued), or until {@code timeoutNanos} have passed.
+   * Returns whether none is left.
+   */
+  public boolean awaitHandlers(long timeoutNanos) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutNanos;
+    synchronized (lock) {
+      while (inFlight > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) return false;
+        TimeUnit.NANOSECONDS.timedWait(lock, left);
+      }
+      return true;
+    }
+  }
+
+  /**
+   * Waits until every socket has closed (its close handshake done, or dropped), or {@code
+   * timeoutNanos} have passed; whether none is left.
+   */
+  public boolean awaitNoConnections(long timeoutNanos) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutNanos;
+    synchronized (lock) {
+      while (!sockets.isEmpty()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) return false;
+        TimeUnit.NANOSECONDS.timedWait(lock, left);
+      }
+      return true;
+    }
+  }
+
+  /** Closes every connection cleanly with {@code code} and {@code reason}. */
+  public void closeAll(int code, String reason) {
+    synchronized (lock) {
+      for (Connection c : new ArrayList<>(connections)) c.fail(code, reason);
     }
   }
 
