@@ -2,6 +2,7 @@ package dev.corridor.server;
 
 import dev.corridor.server.internal.JettyEndpoint;
 import dev.corridor.server.internal.ProtocolEngine;
+import dev.corridor.server.internal.ServerMetrics;
 import dev.corridor.server.internal.ServerSettings;
 import dev.corridor.server.internal.TopicGrants;
 import java.io.IOException;
@@ -12,7 +13,9 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Response;
@@ -53,6 +56,9 @@ public final class CorridorServer implements AutoCloseable {
   private final @Nullable TokenVerifier tokens;
   private final ScheduledThreadPoolExecutor timers;
   private final ProtocolEngine engine;
+  private final ServerMetrics metrics;
+  /** Messages handed to Jetty and not yet written, over every connection. */
+  private final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
   private Server server;
   private int port;
   /** Set while {@link #shutdown} drains: new upgrades are refused with 503. */
@@ -69,8 +75,11 @@ public final class CorridorServer implements AutoCloseable {
       return t;
     });
     timers.setRemoveOnCancelPolicy(true);
+    this.metrics = new ServerMetrics(b.registry, b.topicTag);
     this.engine = new ProtocolEngine(settings, b.topicPolicy, b.publishHandler, b.requestHandler, timers,
-        b.clock, b.maxSubscriptions);
+        b.clock, b.maxSubscriptions, metrics);
+    metrics.gauge("corridor.server.queued", "Messages queued to clients, not yet written", queued,
+        java.util.concurrent.atomic.AtomicLong::get);
   }
 
   /** A builder with the defaults: loopback, a free port, path {@code /v1}, no token. */
@@ -203,23 +212,27 @@ public final class CorridorServer implements AutoCloseable {
   private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response,
       org.eclipse.jetty.util.Callback callback) {
     if (draining) {
+      metrics.handshake("draining");
       response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
       Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "shutting down");
       return null;
     }
     if (!request.hasSubProtocol(SUBPROTOCOL)) {
+      metrics.handshake("bad_subprotocol");
       Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400,
           "Sec-WebSocket-Protocol must offer " + SUBPROTOCOL);
       return null;
     }
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     if (origin != null && !settings.allowedOrigins().isEmpty() && !settings.allowedOrigins().contains(origin)) {
+      metrics.handshake("forbidden_origin");
       Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403, "origin not allowed");
       return null;
     }
     String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
     if (settings.token() != null && (auth == null || !auth.equals("Bearer " + settings.token()))) {
       // Never echo what was sent.
+      metrics.handshake("unauthorized");
       Response.writeError(request, response, callback, HttpStatus.UNAUTHORIZED_401, "bad or missing token");
       return null;
     }
@@ -230,13 +243,15 @@ public final class CorridorServer implements AutoCloseable {
       if (verified == null) {
         // The same answer for a missing, malformed, unsigned, forged, expired or misdirected
         // token, and never the token itself.
+        metrics.handshake("unauthorized");
         Response.writeError(request, response, callback, HttpStatus.UNAUTHORIZED_401, "invalid or expired token");
         return null;
       }
       grants = verified.grants();
     }
+    metrics.handshake("accepted");
     response.setAcceptedSubProtocol(SUBPROTOCOL);
-    return new JettyEndpoint(engine, settings.maxOutgoingMessages(), grants);
+    return new JettyEndpoint(engine, settings.maxOutgoingMessages(), grants, queued, metrics);
   }
 
   private static void stopQuietly(Server s) {
@@ -257,6 +272,8 @@ public final class CorridorServer implements AutoCloseable {
     private LongSupplier clock = System::currentTimeMillis;
     private @Nullable TokenVerifier tokens;
     private int maxSubscriptions = 1_000;
+    private @Nullable MeterRegistry registry;
+    private Function<String, String> topicTag = ServerMetrics::topicGroup;
 
     private Builder() {}
 
@@ -343,6 +360,29 @@ public final class CorridorServer implements AutoCloseable {
     public Builder maxSubscriptions(int max) {
       if (max < 1) throw new IllegalArgumentException("max must be >= 1: " + max);
       this.maxSubscriptions = max;
+      return this;
+    }
+
+    /**
+     * Where the server's Micrometer meters go, all named {@code corridor.server.*}: {@code
+     * connections} and {@code queued} (gauges), {@code handshakes} by {@code outcome}, {@code
+     * messages.in} and {@code messages.out} by envelope {@code kind}, {@code published} and
+     * {@code delivered} by {@code topic}, {@code replayed}, {@code discontinuities} by {@code
+     * reason} and {@code drops} by {@code reason} (slow_consumer, rate_limited, too_large,
+     * malformed, conflated, expired). Default: none.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /**
+     * The {@code topic} tag of a topic's meters. Default: the part before the first dot
+     * ({@code quotes.AAPL} is {@code quotes}), so that per-client topics do not multiply the
+     * meters.
+     */
+    public Builder metricsTopicTag(Function<String, String> tag) {
+      this.topicTag = Objects.requireNonNull(tag, "tag");
       return this;
     }
 

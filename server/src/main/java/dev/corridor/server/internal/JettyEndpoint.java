@@ -2,6 +2,7 @@ package dev.corridor.server.internal;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 
@@ -15,12 +16,18 @@ public final class JettyEndpoint implements Session.Listener.AutoDemanding {
   private final int maxOutgoing;
   private final AtomicInteger outstanding = new AtomicInteger();
   private final TopicGrants grants;
+  /** Shared by every endpoint of the server: the {@code corridor.server.queued} gauge. */
+  private final AtomicLong queued;
+  private final ServerMetrics metrics;
   private volatile ProtocolEngine.Connection connection;
 
-  public JettyEndpoint(ProtocolEngine engine, int maxOutgoing, TopicGrants grants) {
+  public JettyEndpoint(ProtocolEngine engine, int maxOutgoing, TopicGrants grants, AtomicLong queued,
+      ServerMetrics metrics) {
     this.engine = engine;
     this.maxOutgoing = maxOutgoing;
     this.grants = grants;
+    this.queued = queued;
+    this.metrics = metrics;
   }
 
   @Override
@@ -32,8 +39,12 @@ public final class JettyEndpoint implements Session.Listener.AutoDemanding {
           outstanding.decrementAndGet();
           return false;
         }
-        session.sendBinary(ByteBuffer.wrap(frame), Callback.from(outstanding::decrementAndGet,
-            failure -> outstanding.decrementAndGet()));
+        queued.incrementAndGet();
+        Runnable written = () -> {
+          outstanding.decrementAndGet();
+          queued.decrementAndGet();
+        };
+        session.sendBinary(ByteBuffer.wrap(frame), Callback.from(written, failure -> written.run()));
         return true;
       }
 
@@ -73,6 +84,9 @@ public final class JettyEndpoint implements Session.Listener.AutoDemanding {
 
   @Override
   public void onWebSocketError(Throwable cause) {
+    if (cause instanceof org.eclipse.jetty.websocket.api.exceptions.MessageTooLargeException) {
+      metrics.drop(ServerMetrics.Drop.TOO_LARGE);
+    }
     ProtocolEngine.Connection c = connection;
     if (c != null) c.onClose();
   }

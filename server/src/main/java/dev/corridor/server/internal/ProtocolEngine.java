@@ -71,6 +71,7 @@ public final class ProtocolEngine implements ServerFaults {
   private final ScheduledExecutorService timers;
   private final LongSupplier clock;
   private final int maxSubscriptions;
+  private final ServerMetrics metrics;
   /** Handler stages not completed yet (publishes and requests). Guarded by lock. */
   private int inFlight;
   private volatile boolean dropAcks;
@@ -92,13 +93,16 @@ public final class ProtocolEngine implements ServerFaults {
 
   public ProtocolEngine(ServerSettings config, TopicPolicy topicPolicy, PublishHandler publishHandler,
       RequestHandler requestHandler, ScheduledExecutorService timers, LongSupplier clock) {
-    this(config, topicPolicy, publishHandler, requestHandler, timers, clock, 1_000);
+    this(config, topicPolicy, publishHandler, requestHandler, timers, clock, 1_000,
+        new ServerMetrics(null, ServerMetrics::topicGroup));
   }
 
   public ProtocolEngine(ServerSettings config, TopicPolicy topicPolicy, PublishHandler publishHandler,
       RequestHandler requestHandler, ScheduledExecutorService timers, LongSupplier clock,
-      int maxSubscriptions) {
+      int maxSubscriptions, ServerMetrics metrics) {
     this.maxSubscriptions = maxSubscriptions;
+    this.metrics = metrics;
+    metrics.gauge("corridor.server.connections", "Open connections", this, ProtocolEngine::connectionCount);
     this.config = config;
     this.topicPolicy = topicPolicy;
     this.publishHandler = publishHandler;
@@ -127,6 +131,7 @@ public final class ProtocolEngine implements ServerFaults {
     Connection c = new Connection(peer, grants);
     synchronized (lock) {
       if (connections.size() >= config.maxConnections()) {
+        metrics.handshake("overloaded");
         c.send(error(ErrorCode.ERROR_CODE_OVERLOADED, "too many connections", true, 2_000));
         peer.close(1013, "overloaded; retry-after=2");
         c.closed = true;
@@ -281,16 +286,19 @@ public final class ProtocolEngine implements ServerFaults {
         try {
           e = Envelope.parseFrom(bytes);
         } catch (InvalidProtocolBufferException ex) {
+          metrics.drop(ServerMetrics.Drop.MALFORMED);
           send(error(ErrorCode.ERROR_CODE_PROTOCOL, "malformed envelope", false, 0));
           fail(1002, "malformed envelope");
           return null;
         }
+        metrics.received(e);
         if (e.getProtocolVersion() != 1) {
           send(error(ErrorCode.ERROR_CODE_UNSUPPORTED_VERSION, "protocol version 1 only", false, 0));
           fail(1002, "unsupported version");
           return null;
         }
         if (!withinRate) {
+          metrics.drop(ServerMetrics.Drop.RATE_LIMITED);
           if (e.hasPublish() && e.getPublish().getClientSequence() > 0 && session != null) {
             // Refuse just this publish, retryably: the client keeps it and resends it later.
             send(env().setError(Error.newBuilder().setCode(ErrorCode.ERROR_CODE_RATE_LIMITED)
@@ -417,7 +425,10 @@ public final class ProtocolEngine implements ServerFaults {
               .setTopic(p.getTopic())).build());
           return null;
         }
-        if (late) return null;
+        if (late) {
+          metrics.drop(ServerMetrics.Drop.EXPIRED);
+          return null;
+        }
         ClientPublish publish = clientPublish(clientId, p);
         return () -> call(publish); // nothing to acknowledge
       }
@@ -430,6 +441,7 @@ public final class ProtocolEngine implements ServerFaults {
         if (done.isSettled(sequence)) ack(done.cumulative, sequence);
         return null;
       }
+      if (late) metrics.drop(ServerMetrics.Drop.EXPIRED);
       if (refusal != null || late) {
         completed(clientId, sequence, refusal == null ? null : refusal.message(),
             refusal == null ? null : errorCode(refusal));
@@ -521,11 +533,13 @@ public final class ProtocolEngine implements ServerFaults {
       } else {
         Discontinuity.Reason reason = from.getEpoch() != log.epoch()
             ? Discontinuity.Reason.REASON_EPOCH_CHANGED : Discontinuity.Reason.REASON_HISTORY_TRIMMED;
+        metrics.discontinuity(reason == Discontinuity.Reason.REASON_EPOCH_CHANGED ? "epoch_changed" : "history_trimmed");
         send(env().setDiscontinuity(Discontinuity.newBuilder().setTopic(from.getTopic()).setFrom(from)
             .setEpoch(log.epoch()).setNextSequence(log.oldestSequence()).setReason(reason)).build());
         replay = log.all();
       }
       if (answering != null) subscribed(answering, log);
+      metrics.replayed(replay.size());
       for (Deliver d : replay) send(env().setDeliver(d).build());
     }
 
@@ -576,6 +590,7 @@ public final class ProtocolEngine implements ServerFaults {
       if (session == null || stalled) return;
       long now = clock.getAsLong();
       if (s.latest && s.minIntervalMillis > 0 && now - s.lastSentMillis < s.minIntervalMillis) {
+        if (s.pending != null) metrics.drop(ServerMetrics.Drop.CONFLATED); // superseded unsent
         s.pending = d;
         if (!s.flushScheduled) {
           s.flushScheduled = true;
@@ -600,12 +615,13 @@ public final class ProtocolEngine implements ServerFaults {
     }
 
     void send(Envelope e) {
-      send(e.toByteArray());
-    }
-
-    private void send(byte[] frame) {
       if (closed || stalled) return;
-      if (!peer.send(frame)) fail(4008, "slow consumer: " + config.maxOutgoingMessages() + " messages queued");
+      if (peer.send(e.toByteArray())) {
+        metrics.sent(e);
+      } else {
+        metrics.drop(ServerMetrics.Drop.SLOW_CONSUMER);
+        fail(4008, "slow consumer: " + config.maxOutgoingMessages() + " messages queued");
+      }
     }
 
     private void fail(int code, String reason) {

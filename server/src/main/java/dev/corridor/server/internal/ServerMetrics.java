@@ -1,0 +1,97 @@
+package dev.corridor.server.internal;
+
+import dev.corridor.proto.v1.Envelope;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The server's Micrometer meters, all named {@code corridor.server.*}. Without a registry they go
+ * to an empty composite registry, where recording costs next to nothing. Topics are tagged by
+ * {@code topicTag} (by default the part before the first dot: {@code quotes.AAPL} is {@code
+ * quotes}), so that per-client topics cannot multiply the meters.
+ */
+public final class ServerMetrics {
+  /** Why a message or a connection was dropped. */
+  public enum Drop {
+    SLOW_CONSUMER, RATE_LIMITED, TOO_LARGE, MALFORMED, CONFLATED, EXPIRED
+  }
+
+  private final MeterRegistry registry;
+  private final Function<String, String> topicTag;
+  private final Map<String, Counter> handshakes = new ConcurrentHashMap<>();
+  private final Map<Envelope.KindCase, Counter> in = new EnumMap<>(Envelope.KindCase.class);
+  private final Map<Envelope.KindCase, Counter> out = new EnumMap<>(Envelope.KindCase.class);
+  private final Map<String, Counter> published = new ConcurrentHashMap<>();
+  private final Map<String, Counter> delivered = new ConcurrentHashMap<>();
+  private final Map<String, Counter> discontinuities = new ConcurrentHashMap<>();
+  private final Map<Drop, Counter> drops = new EnumMap<>(Drop.class);
+  private final Counter replayed;
+
+  public ServerMetrics(MeterRegistry registry, Function<String, String> topicTag) {
+    this.registry = registry == null ? new CompositeMeterRegistry() : registry;
+    this.topicTag = topicTag;
+    for (Envelope.KindCase kind : Envelope.KindCase.values()) {
+      String tag = kind.name().toLowerCase(java.util.Locale.ROOT);
+      in.put(kind, Counter.builder("corridor.server.messages.in").tag("kind", tag)
+          .description("Envelopes received from clients").register(this.registry));
+      out.put(kind, Counter.builder("corridor.server.messages.out").tag("kind", tag)
+          .description("Envelopes sent to clients").register(this.registry));
+    }
+    for (Drop d : Drop.values()) {
+      drops.put(d, Counter.builder("corridor.server.drops").tag("reason", d.name().toLowerCase(java.util.Locale.ROOT))
+          .description("Messages or connections dropped, by reason").register(this.registry));
+    }
+    replayed = Counter.builder("corridor.server.replayed")
+        .description("Messages sent again from history (resume, replay requests)").register(this.registry);
+  }
+
+  /** The default topic tag: the part before the first dot. */
+  public static String topicGroup(String topic) {
+    int dot = topic.indexOf('.');
+    return dot < 0 ? topic : topic.substring(0, dot);
+  }
+
+  /** Registers the gauges that read live values. */
+  public <T> void gauge(String name, String description, T source, ToDoubleFunction<T> value) {
+    io.micrometer.core.instrument.Gauge.builder(name, source, value).description(description).register(registry);
+  }
+
+  public void handshake(String outcome) {
+    handshakes.computeIfAbsent(outcome, o -> Counter.builder("corridor.server.handshakes").tag("outcome", o)
+        .description("WebSocket upgrades and Hellos, by outcome").register(registry)).increment();
+  }
+
+  void received(Envelope e) {
+    in.get(e.getKindCase()).increment();
+    if (e.hasPublish()) topicCounter(published, "corridor.server.published", e.getPublish().getTopic()).increment();
+  }
+
+  void sent(Envelope e) {
+    out.get(e.getKindCase()).increment();
+    if (e.hasDeliver()) topicCounter(delivered, "corridor.server.delivered", e.getDeliver().getTopic()).increment();
+  }
+
+  void replayed(int messages) {
+    replayed.increment(messages);
+  }
+
+  void discontinuity(String reason) {
+    discontinuities.computeIfAbsent(reason, r -> Counter.builder("corridor.server.discontinuities").tag("reason", r)
+        .description("Streams that could not be resumed without a gap").register(registry)).increment();
+  }
+
+  public void drop(Drop reason) {
+    drops.get(reason).increment();
+  }
+
+  private Counter topicCounter(Map<String, Counter> counters, String name, String topic) {
+    String tag = topicTag.apply(topic);
+    return counters.computeIfAbsent(tag, t -> Counter.builder(name).tag("topic", t).register(registry));
+  }
+}
