@@ -55,7 +55,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       class, so fields and helper methods are in scope for the statements.
  *   <li>{@code <!-- snippet-android -->} (optionally followed by context lines, as above) marks
  *       code for an Android app: corridor-android's {@code AndroidSnippetsTest} compiles it, against
- *       the Android framework, with {@code dev.corridor.android.*} imported too.
+ *       the Android framework, with {@code dev.corridor.android.*} imported too. {@code <!--
+ *       snippet-server -->} likewise marks server code, which corridor-server's {@code
+ *       ServerSnippetsTest} compiles with {@code dev.corridor.server.*}.
  *   <li>{@code <!-- snippet-skip: REASON -->} right before a block leaves it out (it needs
  *       AndroidX, say, or lists signatures rather than code). The reason is required, and the
  *       README's blocks may not be skipped.
@@ -87,14 +89,24 @@ class JavaSnippetsTest {
       return directive.startsWith("snippet-skip");
     }
 
-    /** Compiled by corridor-android's AndroidSnippetsTest instead. */
+    /**
+     * The module whose test compiles it instead ({@code snippet-android}: corridor-android's
+     * AndroidSnippetsTest; {@code snippet-server}: corridor-server's ServerSnippetsTest), or "".
+     */
+    String module() {
+      for (String m : MODULES) {
+        if (directive.startsWith("snippet-" + m)) return m;
+      }
+      return "";
+    }
+
     boolean android() {
-      return directive.startsWith("snippet-android");
+      return module().equals("android");
     }
 
     String context() {
       if (directive.startsWith("snippet-context")) return directive.substring("snippet-context".length());
-      if (android()) return directive.substring("snippet-android".length());
+      if (!module().isEmpty()) return directive.substring(("snippet-" + module()).length());
       return "";
     }
   }
@@ -103,14 +115,22 @@ class JavaSnippetsTest {
   static Stream<Snippet> snippets() throws IOException {
     List<Snippet> all = new ArrayList<>();
     for (String document : documents()) all.addAll(snippetsOf(document));
-    return all.stream().filter(s -> !s.skipped() && !s.android());
+    return all.stream().filter(s -> !s.skipped() && s.module().isEmpty());
+  }
+
+  /** Modules that compile their own snippets ({@code <!-- snippet-MODULE -->}). */
+  static final List<String> MODULES = Arrays.asList("android", "server");
+
+  /** The snippets {@code module} compiles (snippet-android, snippet-server). */
+  static Stream<Snippet> snippetsFor(String module) throws IOException {
+    List<Snippet> all = new ArrayList<>();
+    for (String document : documents()) all.addAll(snippetsOf(document));
+    return all.stream().filter(s -> s.module().equals(module));
   }
 
   /** The snippets for Android apps (snippet-android), compiled where the framework is. */
   static Stream<Snippet> androidSnippets() throws IOException {
-    List<Snippet> all = new ArrayList<>();
-    for (String document : documents()) all.addAll(snippetsOf(document));
-    return all.stream().filter(Snippet::android);
+    return snippetsFor("android");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -119,13 +139,18 @@ class JavaSnippetsTest {
     compile(snippet, classes, "-Xlint:all,-options,-processing");
   }
 
-  /** Compiles {@code snippet} on the test class path into {@code classes}; every warning fails. */
+  /** Compiles {@code snippet} as Java 8 on the test class path into {@code classes}; every warning fails. */
   static void compile(Snippet snippet, Path classes, String lint) throws IOException {
+    compile(snippet, classes, lint, "8");
+  }
+
+  /** As above, for Java {@code release} (the server's snippets are Java 17). */
+  static void compile(Snippet snippet, Path classes, String lint, String release) throws IOException {
     Source source = source(snippet);
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
-      List<String> options = Arrays.asList("--release", "8", lint, "-Werror",
+      List<String> options = Arrays.asList("--release", release, lint, "-Werror",
           "-proc:none", "-classpath", testClassPath(), "-d", classes.toString());
       boolean ok = javac.getTask(null, files, diagnostics, options, null, List.of(source)).call();
       assertThat(ok).as("%s does not compile (%s):%n%s", snippet,
@@ -157,7 +182,7 @@ class JavaSnippetsTest {
       while (m.find()) {
         int line = lineOf(text, m.start());
         assertThat(m.group(1)).as("%s:%d: a snippet directive", document, line)
-            .isIn("snippet-context", "snippet-skip", "snippet-android");
+            .isIn("snippet-context", "snippet-skip", "snippet-android", "snippet-server");
         int end = text.indexOf("-->", m.end());
         assertThat(end).as("%s:%d: the directive's comment ends", document, line).isNotNegative();
         assertThat(text.substring(end + 3).stripLeading()).as("%s:%d: a ```java block follows the directive",
@@ -195,7 +220,7 @@ class JavaSnippetsTest {
       return new Source(pkg.find() ? pkg.group(1) + "." + name : name, code, 1);
     }
     StringBuilder imports = new StringBuilder(DEFAULT_IMPORTS);
-    if (snippet.android()) imports.append("import dev.corridor.android.*;\n");
+    if (!snippet.module().isEmpty()) imports.append("import dev.corridor." + snippet.module() + ".*;\n");
     StringBuilder members = new StringBuilder();
     for (String line : snippet.context().split("\n", -1)) {
       if (line.strip().startsWith("import ")) {

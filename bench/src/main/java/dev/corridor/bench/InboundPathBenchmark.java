@@ -187,7 +187,7 @@ public class InboundPathBenchmark {
     // the context itself when it is idle, as the real reader does.
     SerialContext context = new SerialContext(direct, error -> uncaught = error);
     Guarded.Reporter reporter = error -> uncaught = error;
-    ConnectionSettings settings = new ConnectionSettings("wss://bench.invalid/v1",
+    ConnectionSettings settings = new ConnectionSettings(java.util.List.of("wss://bench.invalid/v1"),
         EnvelopeCodec.SUBPROTOCOL, TokenProvider.NONE, direct,
         new Guarded.Monitor(NetworkMonitor.ALWAYS_AVAILABLE, reporter),
         ExponentialBackoff.DEFAULT, ErrorPolicy.DEFAULT, () -> 0.5, clock, NEVER,

@@ -215,14 +215,16 @@ class CorridorServerTest {
   void publishedMessagesAreDeliveredInSequenceAndReplayedOnResume() throws Exception {
     start(CorridorServer.builder().topicPolicy(POLICY).history(3, 1, TimeUnit.HOURS));
     ByteString token;
+    long epoch;
     try (RawClient c = new RawClient(server.url())) {
       token = c.hello("c1").getWelcome().getResumeToken();
       c.send(subscribe("quotes.AAPL"));
-      long epoch = c.take(KindCase.SUBSCRIBED).getSubscribed().getEpoch();
+      epoch = c.take(KindCase.SUBSCRIBED).getSubscribed().getEpoch();
       for (int i = 1; i <= 2; i++) server.publish("quotes.AAPL", "AAPL", ("p" + i).getBytes(StandardCharsets.UTF_8));
       for (int i = 1; i <= 2; i++) assertThat(c.take(KindCase.DELIVER).getDeliver().getSequence()).isEqualTo(i);
+    }
+    {
       // Away: 3 and 4 are kept; later, 5..8 push 3..5 out of a 3-message history.
-      c.close();
       server.publish("quotes.AAPL", "AAPL", new byte[] {3});
       server.publish("quotes.AAPL", "AAPL", new byte[] {4});
       try (RawClient back = new RawClient(server.url())) {

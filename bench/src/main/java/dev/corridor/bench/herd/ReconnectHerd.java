@@ -101,7 +101,7 @@ public final class ReconnectHerd {
       Executor direct = Runnable::run;
       RandomSource jitter = random::nextDouble;
       Guarded.Reporter reporter = error -> { throw new AssertionError(error); };
-      ConnectionSettings settings = new ConnectionSettings("ws://herd.invalid/v1", "corridor.v1",
+      ConnectionSettings settings = new ConnectionSettings(java.util.List.of("ws://herd.invalid/v1"), "corridor.v1",
           TokenProvider.NONE, direct, new Guarded.Monitor(NetworkMonitor.ALWAYS_AVAILABLE, reporter),
           policy, ErrorPolicy.DEFAULT, jitter, time, time, TimeUnit.SECONDS.toNanos(25),
           TimeUnit.SECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(15), TimeUnit.SECONDS.toNanos(5),
