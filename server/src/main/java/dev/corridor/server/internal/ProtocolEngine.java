@@ -82,6 +82,8 @@ public final class ProtocolEngine implements ServerFaults {
   // Guarded by lock.
   private final Map<String, TopicLog> topics = new HashMap<>();
   private final Map<String, ServerSession> sessions = new HashMap<>();
+  /** Each client id's connection that said Hello last, while it is open. */
+  private final Map<String, Connection> liveByClient = new HashMap<>();
   /** Per client id: the sequences received (deduplication) and those whose handling completed. */
   private final Map<String, ClientSequences> received = new HashMap<>();
   private final Map<String, ClientSequences> completed = new HashMap<>();
@@ -175,6 +177,7 @@ public final class ProtocolEngine implements ServerFaults {
   public void loseState() {
     synchronized (lock) {
       sessions.clear();
+      liveByClient.clear();
       received.clear();
       completed.clear();
       epochBase++;
@@ -353,6 +356,7 @@ public final class ProtocolEngine implements ServerFaults {
       synchronized (lock) {
         closed = true;
         connections.remove(this);
+        if (session != null) liveByClient.remove(session.clientId, this);
         if (sockets.remove(this) && sockets.isEmpty()) lock.notifyAll();
         if (session != null && session.live == this) session.live = null;
       }
@@ -392,6 +396,7 @@ public final class ProtocolEngine implements ServerFaults {
       }
       s.live = this;
       session = s;
+      liveByClient.put(hello.getClientId(), this);
       ClientSequences done = completed.computeIfAbsent(hello.getClientId(), id -> new ClientSequences());
       send(env().setWelcome(Welcome.newBuilder()
           .setSessionId("s" + (++sessionCounter))
@@ -628,6 +633,7 @@ public final class ProtocolEngine implements ServerFaults {
       if (closed) return;
       closed = true;
       connections.remove(this);
+      if (session != null) liveByClient.remove(session.clientId, this);
       peer.close(code, reason);
     }
   }
@@ -685,11 +691,8 @@ public final class ProtocolEngine implements ServerFaults {
   private void completed(String clientId, long sequence, String rejection, ErrorCode code) {
     ClientSequences done = completed.computeIfAbsent(clientId, id -> new ClientSequences());
     done.settle(sequence, config.dedupeWindow());
-    Connection live = null;
-    for (ServerSession s : sessions.values()) {
-      if (s.clientId.equals(clientId) && s.live != null && !s.live.closed) live = s.live;
-    }
-    if (live == null) return; // the client learns it from its next Hello's last_client_sequence
+    Connection live = liveByClient.get(clientId);
+    if (live == null || live.closed) return; // the client learns it from its next Hello's last_client_sequence
     if (rejection != null) {
       live.send(env().setError(Error.newBuilder().setCode(code).setMessage(rejection)
           .setClientSequence(sequence)).build());
