@@ -121,6 +121,21 @@ class EndpointsTest {
   }
 
   @Test
+  void failuresThatAreNotTheEndpointsKeepItsTurn() {
+    h.server.autoAccept = false;
+    start();
+    h.states.assertState(IDLE, CONNECTING);
+    h.network.listener.onNetworkChanged(); // the device moved networks while the attempt was under way
+    StateChange changed = h.states.assertState(CONNECTING, WAITING_TO_RETRY, StateChange.Cause.NETWORK_CHANGED);
+    assertThat(h.client.endpoint()).as("A is not to blame").isEqualTo(A);
+    h.server.autoAccept = true;
+    h.advance(Math.max(changed.retryDelayMillis(), 1000));
+    h.states.assertState(WAITING_TO_RETRY, CONNECTING);
+    h.states.assertState(CONNECTING, CONNECTED);
+    assertThat(attempts()).containsExactly(A, A);
+  }
+
+  @Test
   void theEndpointListIsValidated() {
     CorridorClient.Builder b = CorridorClient.builder(A);
     assertThatThrownBy(() -> b.endpoints(List.of())).isInstanceOf(IllegalArgumentException.class);

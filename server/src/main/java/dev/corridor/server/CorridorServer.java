@@ -94,6 +94,7 @@ public final class CorridorServer implements AutoCloseable {
    */
   public synchronized void start() throws IOException {
     if (server != null) return;
+    engine.undrain();
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("corridor-server");
     threads.setDaemon(true);
@@ -142,6 +143,7 @@ public final class CorridorServer implements AutoCloseable {
       if (server == null) return true;
       draining = true;
     }
+    engine.drain();
     try {
       boolean answered = engine.awaitHandlers(Math.max(0, deadline - System.nanoTime()));
       engine.closeAll(1012, "service restart");
@@ -230,7 +232,9 @@ public final class CorridorServer implements AutoCloseable {
       return null;
     }
     String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-    if (settings.token() != null && (auth == null || !auth.equals("Bearer " + settings.token()))) {
+    if (settings.token() != null && (auth == null || !java.security.MessageDigest.isEqual(
+        auth.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        ("Bearer " + settings.token()).getBytes(java.nio.charset.StandardCharsets.UTF_8)))) {
       // Never echo what was sent.
       metrics.handshake("unauthorized");
       Response.writeError(request, response, callback, HttpStatus.UNAUTHORIZED_401, "bad or missing token");

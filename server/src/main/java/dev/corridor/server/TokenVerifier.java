@@ -133,7 +133,14 @@ public final class TokenVerifier {
      */
     public Builder jwks(Path file) throws IOException {
       try {
-        keys.addAll(JWKSet.load(file.toFile()).getKeys());
+        for (JWK key : JWKSet.load(file.toFile()).getKeys()) {
+          // Public keys for RS256 and ES256 only: a shared secret belongs in hmacSecret, not
+          // in a key file.
+          if (key.getKeyType() == com.nimbusds.jose.jwk.KeyType.RSA
+              || key.getKeyType() == com.nimbusds.jose.jwk.KeyType.EC) {
+            keys.add(key);
+          }
+        }
       } catch (ParseException e) {
         throw new IOException("not a JSON Web Key Set: " + file, e);
       }
@@ -155,7 +162,7 @@ public final class TokenVerifier {
     /** Tolerance for the clocks of whoever issues the tokens. Default 60 s. */
     public Builder clockSkew(long skew, TimeUnit unit) {
       if (skew < 0) throw new IllegalArgumentException("skew must be >= 0");
-      this.clockSkewSeconds = unit.toSeconds(skew);
+      this.clockSkewSeconds = Math.min(unit.toSeconds(skew), Integer.MAX_VALUE);
       return this;
     }
 

@@ -139,7 +139,7 @@ class CorridorServerTest {
   }
 
   @Test
-  void aResumedSessionCountsOnlyCompletedPublishesAndGetsTheLateAck() throws Exception {
+  void aClientComingBackWhileItsPublishIsHandledIsAskedToRetryThenToldWhatTheServerHas() throws Exception {
     startDeferring();
     ByteString token;
     try (RawClient c = new RawClient(server.url())) {
@@ -148,16 +148,82 @@ class CorridorServerTest {
       assertQuiet(c);
     }
     try (RawClient c = new RawClient(server.url())) {
+      // The Welcome's last_client_sequence could not say yet whether the server has seq 1.
+      c.send(Envelope.newBuilder().setHello(dev.corridor.proto.v1.Hello.newBuilder().setClientId("c1")
+          .setResumeToken(token)));
+      Error wait = c.take(KindCase.ERROR).getError();
+      assertThat(wait.getCode()).isEqualTo(ErrorCode.ERROR_CODE_OVERLOADED);
+      assertThat(wait.getRetryable()).isTrue();
+      assertThat(c.awaitClose()).isEqualTo(1013);
+    }
+    pending.get(0).complete(null);
+    RawClient back = null;
+    for (int i = 0; i < 50 && back == null; i++) { // the completion is handed to the server's timer thread
+      RawClient c = new RawClient(server.url());
+      c.send(Envelope.newBuilder().setHello(dev.corridor.proto.v1.Hello.newBuilder().setClientId("c1")
+          .setResumeToken(token)));
+      if (c.take().hasWelcome()) {
+        back = c;
+      } else {
+        c.close();
+        Thread.sleep(20);
+      }
+    }
+    assertThat(back).isNotNull();
+    back.close();
+    try (RawClient c = new RawClient(server.url())) {
       Envelope welcome = c.hello("c1", token);
       assertThat(welcome.getWelcome().getResumed()).isTrue();
-      assertThat(welcome.getWelcome().getLastClientSequence()).as("still being handled").isZero();
-      pending.get(0).complete(null);
-      assertThat(c.take(KindCase.PUBLISH_ACK).getPublishAck().getCumulative())
-          .as("the ack reaches the connection the session lives on now").isEqualTo(1);
+      assertThat(welcome.getWelcome().getLastClientSequence()).isEqualTo(1);
     }
+  }
+
+  @Test
+  void aRejectionDecidedWhileTheClientWasAwayReachesItWhenItResends() throws Exception {
+    startDeferring();
+    ByteString token;
     try (RawClient c = new RawClient(server.url())) {
-      assertThat(c.hello("c1", token).getWelcome().getLastClientSequence()).isEqualTo(1);
+      token = c.hello("c1").getWelcome().getResumeToken();
+      c.send(publish(1, "orders", "a"));
+      assertQuiet(c);
     }
+    pending.get(0).completeExceptionally(new PublishHandler.Rejected("market closed"));
+    Envelope welcome = null;
+    for (int i = 0; i < 50; i++) {
+      try (RawClient c = new RawClient(server.url())) {
+        c.send(Envelope.newBuilder().setHello(dev.corridor.proto.v1.Hello.newBuilder().setClientId("c1")
+            .setResumeToken(token)));
+        Envelope first = c.take();
+        if (first.hasWelcome()) {
+          welcome = first;
+          assertThat(first.getWelcome().getLastClientSequence()).as("not counted as had").isZero();
+          c.send(publish(1, "orders", "a")); // the client resends what it was not told about
+          Error rejected = c.take(KindCase.ERROR).getError();
+          assertThat(rejected.getMessage()).isEqualTo("market closed");
+          assertThat(rejected.getClientSequence()).isEqualTo(1);
+          assertThat(c.take(KindCase.PUBLISH_ACK).getPublishAck().getCumulative()).isEqualTo(1);
+          break;
+        }
+      }
+      Thread.sleep(20);
+    }
+    assertThat(welcome).isNotNull();
+    assertThat(handled).as("handled once").hasSize(1);
+  }
+
+  @Test
+  void aHandlerThatThrowsAnErrorStillGetsItsPublishAnswered() throws Exception {
+    start(CorridorServer.builder().onPublish(p -> {
+      throw new AssertionError("bug in the handler");
+    }));
+    try (RawClient c = new RawClient(server.url())) {
+      c.hello("c1");
+      c.send(publish(1, "orders", "a"));
+      Error failed = c.take(KindCase.ERROR).getError();
+      assertThat(failed.getMessage()).isEqualTo("the server could not apply this publish");
+      assertThat(c.take(KindCase.PUBLISH_ACK).getPublishAck().getCumulative()).isEqualTo(1);
+    }
+    assertThat(server.shutdown(2, TimeUnit.SECONDS)).as("nothing left in flight").isTrue();
   }
 
   @Test
@@ -320,6 +386,11 @@ class CorridorServerTest {
       try (RawClient late = new RawClient(server.url())) {
         assertThat(late.failedWithStatus.get(5, TimeUnit.SECONDS)).as("while draining").isEqualTo(503);
       }
+      c.send(publish(2, "orders", "sell"));
+      Error notTaken = c.take(KindCase.ERROR).getError();
+      assertThat(notTaken.getClientSequence()).isEqualTo(2);
+      assertThat(notTaken.getRetryable()).as("kept by the client, for the next node").isTrue();
+      assertThat(handled).as("not handed to the application").hasSize(1);
       assertThat(shutdown).isNotDone();
       pending.get(0).complete(null);
       assertThat(c.take(KindCase.PUBLISH_ACK).getPublishAck().getCumulative()).isEqualTo(1);

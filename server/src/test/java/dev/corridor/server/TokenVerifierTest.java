@@ -174,6 +174,31 @@ class TokenVerifierTest {
   }
 
   @Test
+  void aResumedSessionKeepsOnlyTheSubscriptionsTheNewTokenGrants() throws Exception {
+    String broad = hs256(claims(300).claim(TokenVerifier.TOPICS_CLAIM,
+        Map.of("subscribe", List.of("premium.*", "free.*"))).build());
+    String narrow = hs256(claims(300).claim(TokenVerifier.TOPICS_CLAIM,
+        Map.of("subscribe", List.of("free.*"))).build());
+    ByteString resume;
+    try (RawClient c = new RawClient(server.url(), "corridor.v1", broad, null)) {
+      resume = c.hello("c1").getWelcome().getResumeToken();
+      c.send(Envelope.newBuilder().setSubscribe(Subscribe.newBuilder().setTopic("premium.a")
+          .setMode(SubscriptionMode.SUBSCRIPTION_MODE_RELIABLE)));
+      assertThat(c.take().hasSubscribed()).isTrue();
+    }
+    server.publish("premium.a", "", new byte[] {1});
+    try (RawClient c = new RawClient(server.url(), "corridor.v1", narrow, null)) {
+      c.hello("c1", resume, dev.corridor.proto.v1.TopicPosition.newBuilder().setTopic("premium.a")
+          .setEpoch(1).setSequence(0).build());
+      Error dropped = c.take().getError();
+      assertThat(dropped.getCode()).isEqualTo(ErrorCode.ERROR_CODE_FORBIDDEN);
+      assertThat(dropped.getTopic()).isEqualTo("premium.a");
+      server.publish("premium.a", "", new byte[] {2});
+      assertThat(c.inbox.poll(300, TimeUnit.MILLISECONDS)).as("no replay, no delivery").isNull();
+    }
+  }
+
+  @Test
   void aClientWithAnExpiredTokenConnectsWithTheFreshOneItIsAskedFor() throws Exception {
     String expired = hs256(claims(-3600).build());
     String fresh = hs256(claims(300).build());

@@ -423,8 +423,10 @@ public final class ConnectionMachine implements ConnectionControl, Heartbeat.Hos
     teardown(error, closeCode);
     // A failed attempt moves on to the next endpoint, and so does a connection the server closed
     // to send its clients elsewhere (going away, restarting, overloaded); any other lost
-    // connection is retried where it was.
-    if (wasAttempt || Endpoints.sendsElsewhere(error.closeCode())) endpoints.attemptFailed();
+    // connection is retried where it was. Failures that are not the endpoint's (the device
+    // changed networks, the app's token provider failed) leave the choice as it was.
+    boolean endpointsFault = cause != Cause.NETWORK_CHANGED && error.kind() != Kind.TOKEN_UNAVAILABLE;
+    if (endpointsFault && (wasAttempt || Endpoints.sendsElsewhere(error.closeCode()))) endpoints.attemptFailed();
     if (paused) {
       transition(PAUSED, cause, error, -1);
     } else if (!networkAvailable) {

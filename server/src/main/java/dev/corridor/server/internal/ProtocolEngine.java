@@ -82,6 +82,12 @@ public final class ProtocolEngine implements ServerFaults {
   // Guarded by lock.
   private final Map<String, TopicLog> topics = new HashMap<>();
   private final Map<String, ServerSession> sessions = new HashMap<>();
+  /** Per client id: acknowledged publishes handed to the handler and not answered yet. */
+  private final Map<String, Integer> pendingByClient = new HashMap<>();
+  /** Per client id: rejections not yet delivered to the client, by client sequence. */
+  private final Map<String, java.util.TreeMap<Long, Error>> undelivered = new HashMap<>();
+  /** Set by {@link #drain()}: no new connections, publishes or requests are taken. */
+  private boolean draining;
   /** Each client id's connection that said Hello last, while it is open. */
   private final Map<String, Connection> liveByClient = new HashMap<>();
   /** Per client id: the sequences received (deduplication) and those whose handling completed. */
@@ -132,6 +138,12 @@ public final class ProtocolEngine implements ServerFaults {
   public Connection open(Peer peer, TopicGrants grants) {
     Connection c = new Connection(peer, grants);
     synchronized (lock) {
+      if (draining) {
+        metrics.handshake("draining");
+        peer.close(1012, "service restart");
+        c.closed = true;
+        return c;
+      }
       if (connections.size() >= config.maxConnections()) {
         metrics.handshake("overloaded");
         c.send(error(ErrorCode.ERROR_CODE_OVERLOADED, "too many connections", true, 2_000));
@@ -165,7 +177,8 @@ public final class ProtocolEngine implements ServerFaults {
       TopicLog log = topic(topic);
       Deliver d = log.append(key, ByteString.copyFrom(payload), clock.getAsLong(),
           config.historySize(), config.historyAgeMillis());
-      for (Connection c : connections) {
+      // A copy: a send that finds a slow consumer closes it, which removes it from the set.
+      for (Connection c : new ArrayList<>(connections)) {
         Subscription s = c.subscriptions.get(topic);
         if (s != null) c.deliver(s, d);
       }
@@ -177,8 +190,8 @@ public final class ProtocolEngine implements ServerFaults {
   public void loseState() {
     synchronized (lock) {
       sessions.clear();
-      liveByClient.clear();
       received.clear();
+      undelivered.clear();
       completed.clear();
       epochBase++;
       for (TopicLog log : topics.values()) log.newEpoch(epochBase);
@@ -382,6 +395,15 @@ public final class ProtocolEngine implements ServerFaults {
         fail(1002, "client_id required");
         return;
       }
+      if (pendingByClient.getOrDefault(hello.getClientId(), 0) > 0) {
+        // Its earlier publishes are still being applied: the Welcome's last_client_sequence could
+        // not yet say which of them the server has. Come back in a moment.
+        send(env().setError(Error.newBuilder().setCode(ErrorCode.ERROR_CODE_OVERLOADED)
+            .setMessage("this client's publishes are still being applied").setRetryable(true)
+            .setRetryAfterMs(1_000)).build());
+        fail(1013, "try again later; retry-after=1");
+        return;
+      }
       ServerSession s = sessions.get(hello.getResumeToken().toStringUtf8());
       boolean resumed = s != null && s.clientId.equals(hello.getClientId());
       if (!resumed) {
@@ -406,10 +428,18 @@ public final class ProtocolEngine implements ServerFaults {
           .setMaxMessageBytes(config.maxMessageBytes())
           // Fewer than the rate limit's burst, so a reconnecting client's resend is never refused.
           .setMaxInflight(Math.max(1, Math.min(1_000, config.maxInboundPerSecond())))
-          .setLastClientSequence(done.cumulative)
+          .setLastClientSequence(lastClientSequence(hello.getClientId(), done))
           .setServerTimeMs(clock.getAsLong())).build());
       if (resumed) {
-        for (Subscribe sub : s.subscriptions.values()) subscriptions.put(sub.getTopic(), new Subscription(sub));
+        // Asked again: this connection's token (or the policy) may no longer grant what the
+        // session had.
+        for (Subscribe sub : new ArrayList<>(s.subscriptions.values())) {
+          if (refused(sub.getTopic())) {
+            s.subscriptions.remove(sub.getTopic());
+          } else {
+            subscriptions.put(sub.getTopic(), new Subscription(sub));
+          }
+        }
         for (TopicPosition p : hello.getPositionsList()) {
           if (s.subscriptions.containsKey(p.getTopic())) replay(p, null);
         }
@@ -434,16 +464,30 @@ public final class ProtocolEngine implements ServerFaults {
           metrics.drop(ServerMetrics.Drop.EXPIRED);
           return null;
         }
+        if (draining) return null; // best effort: may be dropped
+        metrics.publishAccepted(p.getTopic());
         ClientPublish publish = clientPublish(clientId, p);
         return () -> call(publish); // nothing to acknowledge
       }
       long sequence = p.getClientSequence();
       ClientSequences seen = received.computeIfAbsent(clientId, id -> new ClientSequences());
       ClientSequences done = completed.computeIfAbsent(clientId, id -> new ClientSequences());
+      if (draining && !seen.isSettled(sequence)) {
+        // Not taken: the client keeps it and sends it again, to this node's successor.
+        send(env().setError(Error.newBuilder().setCode(ErrorCode.ERROR_CODE_OVERLOADED)
+            .setMessage("the server is shutting down").setRetryable(true).setRetryAfterMs(1_000)
+            .setClientSequence(sequence)).build());
+        return null;
+      }
       if (!seen.settle(sequence, config.dedupeWindow())) {
-        // A duplicate. Acknowledged again if its handling is over (the first ack may be what was
-        // lost); otherwise the ack follows when it is over.
-        if (done.isSettled(sequence)) ack(done.cumulative, sequence);
+        // A duplicate. Answered again if its handling is over (the first answer may be what was
+        // lost); otherwise the answer follows when it is over.
+        if (done.isSettled(sequence)) {
+          java.util.TreeMap<Long, Error> rejections = undelivered.get(clientId);
+          Error rejection = rejections == null ? null : rejections.remove(sequence);
+          if (rejection != null) send(env().setError(rejection).build());
+          ack(done.cumulative, sequence);
+        }
         return null;
       }
       if (late) metrics.drop(ServerMetrics.Drop.EXPIRED);
@@ -452,9 +496,13 @@ public final class ProtocolEngine implements ServerFaults {
             refusal == null ? null : errorCode(refusal));
         return null;
       }
+      metrics.publishAccepted(p.getTopic());
       ClientPublish publish = clientPublish(clientId, p);
       inFlight++;
-      return () -> call(publish).whenComplete((ignored, failure) -> {
+      pendingByClient.merge(clientId, 1, Integer::sum);
+      // The completion is handed to the server's timer thread, so that an application completing
+      // its stage while holding a lock of its own never meets the engine's lock on that thread.
+      return () -> call(publish).whenCompleteAsync((ignored, failure) -> {
         String rejection = null;
         if (failure != null) {
           Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
@@ -463,10 +511,14 @@ public final class ProtocolEngine implements ServerFaults {
               : "the server could not apply this publish";
         }
         synchronized (lock) {
-          completed(clientId, sequence, rejection, ErrorCode.ERROR_CODE_REJECTED);
-          handlerDone();
+          try {
+            completed(clientId, sequence, rejection, ErrorCode.ERROR_CODE_REJECTED);
+          } finally {
+            pendingByClient.computeIfPresent(clientId, (id, n) -> n > 1 ? n - 1 : null);
+            handlerDone();
+          }
         }
-      });
+      }, timers);
     }
 
     /** Calls the handler; a handler that throws is a failed stage. */
@@ -475,7 +527,7 @@ public final class ProtocolEngine implements ServerFaults {
         CompletionStage<Void> stage = publishHandler.onPublish(publish);
         if (stage == null) throw new NullPointerException("PublishHandler returned null");
         return stage;
-      } catch (RuntimeException e) {
+      } catch (Throwable e) { // an Error too: the publish must still be answered
         return java.util.concurrent.CompletableFuture.failedFuture(e);
       }
     }
@@ -568,25 +620,33 @@ public final class ProtocolEngine implements ServerFaults {
     private Runnable onRequest(Request r) {
       ClientRequest request = new ClientRequest(session.clientId, r.getMethod(), r.getPayload().toByteArray());
       long id = r.getRequestId();
+      if (draining) {
+        send(env().setResponse(Response.newBuilder().setRequestId(id).setStatus(Response.Status.STATUS_UNAVAILABLE)
+            .setMessage("the server is shutting down")).build());
+        return null;
+      }
       inFlight++;
       return () -> {
         CompletionStage<Reply> stage;
         try {
           stage = requestHandler.onRequest(request);
           if (stage == null) throw new NullPointerException("RequestHandler returned null");
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // an Error too: the request must still be answered
           stage = java.util.concurrent.CompletableFuture.failedFuture(e);
         }
-        stage.whenComplete((reply, failure) -> {
+        stage.whenCompleteAsync((reply, failure) -> {
           Response response = failure != null || reply == null
               ? Response.newBuilder().setStatus(Response.Status.STATUS_ERROR)
                   .setMessage("the server could not answer " + request.method()).build()
               : response(reply);
           synchronized (lock) {
-            if (!closed) send(env().setResponse(response.toBuilder().setRequestId(id)).build());
-            handlerDone();
+            try {
+              if (!closed) send(env().setResponse(response.toBuilder().setRequestId(id)).build());
+            } finally {
+              handlerDone();
+            }
           }
-        });
+        }, timers);
       };
     }
 
@@ -635,6 +695,33 @@ public final class ProtocolEngine implements ServerFaults {
       connections.remove(this);
       if (session != null) liveByClient.remove(session.clientId, this);
       peer.close(code, reason);
+    }
+  }
+
+  /**
+   * Caller holds the lock. What a Welcome tells {@code clientId} the server has: every sequence
+   * whose handling is over, up to the first rejection it has not been told yet.
+   */
+  private long lastClientSequence(String clientId, ClientSequences done) {
+    java.util.TreeMap<Long, Error> rejections = undelivered.get(clientId);
+    if (rejections == null || rejections.isEmpty()) return done.cumulative;
+    return Math.min(done.cumulative, rejections.firstKey() - 1);
+  }
+
+  /**
+   * Starts a graceful shutdown: from now on no connection, publish or request is taken (new
+   * publishes get a retryable error, requests UNAVAILABLE, new sockets close 1012).
+   */
+  public void drain() {
+    synchronized (lock) {
+      draining = true;
+    }
+  }
+
+  /** Ends a drain: a server started again takes connections, publishes and requests. */
+  public void undrain() {
+    synchronized (lock) {
+      draining = false;
     }
   }
 
@@ -691,12 +778,16 @@ public final class ProtocolEngine implements ServerFaults {
   private void completed(String clientId, long sequence, String rejection, ErrorCode code) {
     ClientSequences done = completed.computeIfAbsent(clientId, id -> new ClientSequences());
     done.settle(sequence, config.dedupeWindow());
+    Error error = rejection == null ? null
+        : Error.newBuilder().setCode(code).setMessage(rejection).setClientSequence(sequence).build();
     Connection live = liveByClient.get(clientId);
-    if (live == null || live.closed) return; // the client learns it from its next Hello's last_client_sequence
-    if (rejection != null) {
-      live.send(env().setError(Error.newBuilder().setCode(code).setMessage(rejection)
-          .setClientSequence(sequence)).build());
+    if (live == null || live.closed) {
+      // Told when the client comes back: its Welcome's last_client_sequence stops below the
+      // rejection, so it sends the message again and gets the Error then.
+      if (error != null) undelivered.computeIfAbsent(clientId, id -> new java.util.TreeMap<>()).put(sequence, error);
+      return;
     }
+    if (error != null) live.send(env().setError(error).build());
     live.ack(done.cumulative, sequence);
   }
 

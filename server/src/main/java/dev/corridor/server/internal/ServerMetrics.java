@@ -32,6 +32,10 @@ public final class ServerMetrics {
   private final Map<String, Counter> discontinuities = new ConcurrentHashMap<>();
   private final Map<Drop, Counter> drops = new EnumMap<>(Drop.class);
   private final Counter replayed;
+  /** Distinct topic tag values so far; at most {@link #MAX_TAGS}. */
+  private final java.util.Set<String> tags = ConcurrentHashMap.newKeySet();
+  static final int MAX_TAGS = 256;
+  static final int MAX_CACHED_TOPICS = 10_000;
 
   public ServerMetrics(MeterRegistry registry, Function<String, String> topicTag) {
     this.registry = registry == null ? new CompositeMeterRegistry() : registry;
@@ -69,7 +73,11 @@ public final class ServerMetrics {
 
   void received(Envelope e) {
     in.get(e.getKindCase()).increment();
-    if (e.hasPublish()) topicCounter(published, "corridor.server.published", e.getPublish().getTopic()).increment();
+  }
+
+  /** A client's publish the server took (after its limits, the token's grants and the policy). */
+  void publishAccepted(String topic) {
+    topicCounter(published, "corridor.server.published", topic).increment();
   }
 
   void sent(Envelope e) {
@@ -97,8 +105,17 @@ public final class ServerMetrics {
   private Counter topicCounter(Map<String, Counter> counters, String name, String topic) {
     Counter c = counters.get(topic);
     if (c == null) {
-      c = Counter.builder(name).tag("topic", topicTag.apply(topic)).register(registry);
-      counters.put(topic, c);
+      String tag = topicTag.apply(topic);
+      // Bounded: beyond MAX_TAGS distinct tag values, the rest count as "other".
+      if (!tags.contains(tag)) {
+        if (tags.size() >= MAX_TAGS) {
+          tag = "other";
+        } else {
+          tags.add(tag);
+        }
+      }
+      c = Counter.builder(name).tag("topic", tag).register(registry);
+      if (counters.size() < MAX_CACHED_TOPICS) counters.put(topic, c);
     }
     return c;
   }
