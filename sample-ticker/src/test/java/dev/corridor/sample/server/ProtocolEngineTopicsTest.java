@@ -186,7 +186,8 @@ class ProtocolEngineTopicsTest {
 
   /** Records what the engine sends, in order. */
   private static final class RecordingPeer implements ProtocolEngine.Peer {
-    final List<Envelope> sent = new ArrayList<>();
+    /** A queue: acknowledgements and rejections come from the server's timer thread. */
+    final java.util.concurrent.BlockingQueue<Envelope> sent = new java.util.concurrent.LinkedBlockingQueue<>();
 
     @Override
     public boolean send(byte[] frame) {
@@ -209,8 +210,14 @@ class ProtocolEngineTopicsTest {
     }
 
     Envelope take() {
-      assertThat(sent).as("an envelope was sent").isNotEmpty();
-      return sent.remove(0);
+      Envelope e;
+      try {
+        e = sent.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException interrupted) {
+        throw new AssertionError(interrupted);
+      }
+      assertThat(e).as("an envelope was sent within 5 s").isNotNull();
+      return e;
     }
   }
 }
