@@ -241,6 +241,7 @@ public final class CorridorServer implements AutoCloseable {
       return null;
     }
     TopicGrants grants = null;
+    String subject = "";
     if (tokens != null) {
       TokenVerifier.Verified verified = auth != null && auth.startsWith("Bearer ")
           ? tokens.verify(auth.substring("Bearer ".length()).trim()) : null;
@@ -252,10 +253,11 @@ public final class CorridorServer implements AutoCloseable {
         return null;
       }
       grants = verified.grants();
+      subject = verified.subject();
     }
     metrics.handshake("accepted");
     response.setAcceptedSubProtocol(SUBPROTOCOL);
-    return new JettyEndpoint(engine, settings.maxOutgoingMessages(), grants, queued, metrics);
+    return new JettyEndpoint(engine, settings.maxOutgoingMessages(), grants, subject, queued, metrics);
   }
 
   private static void stopQuietly(Server s) {

@@ -174,6 +174,41 @@ class TokenVerifierTest {
   }
 
   @Test
+  void anotherTokensHolderCannotTakeOverAClientIdsSessionOrSequences() throws Exception {
+    List<String> senders = new java.util.concurrent.CopyOnWriteArrayList<>();
+    TokenVerifier verifier = TokenVerifier.builder().hmacSecret(SECRET).build();
+    try (CorridorServer shared = CorridorServer.builder().tokenVerifier(verifier).onPublish(p -> {
+      senders.add(p.subject() + "/" + p.clientId() + "#" + p.clientSequence());
+      return PublishHandler.accepted();
+    }).build()) {
+      shared.start();
+      String alice = hs256(new JWTClaimsSet.Builder().subject("alice")
+          .expirationTime(new Date(System.currentTimeMillis() + 300_000)).build());
+      String mallory = hs256(new JWTClaimsSet.Builder().subject("mallory")
+          .expirationTime(new Date(System.currentTimeMillis() + 300_000)).build());
+      try (RawClient a = new RawClient(shared.url(), "corridor.v1", alice, null)) {
+        ByteString resume = a.hello("phone-1").getWelcome().getResumeToken();
+        a.send(Envelope.newBuilder().setPublish(Publish.newBuilder().setClientSequence(1).setTopic("orders")
+            .setDelivery(DeliveryMode.DELIVERY_MODE_ACKNOWLEDGED).setPayload(ByteString.copyFromUtf8("a"))));
+        assertThat(a.take(KindCase.PUBLISH_ACK).getPublishAck().getCumulative()).isEqualTo(1);
+        try (RawClient m = new RawClient(shared.url(), "corridor.v1", mallory, null)) {
+          var welcome = m.hello("phone-1", resume).getWelcome();
+          assertThat(welcome.getResumed()).as("alice's session is not hers").isFalse();
+          assertThat(welcome.getLastClientSequence()).as("nor alice's sequences").isZero();
+          m.send(Envelope.newBuilder().setPublish(Publish.newBuilder().setClientSequence(2).setTopic("orders")
+              .setDelivery(DeliveryMode.DELIVERY_MODE_ACKNOWLEDGED).setPayload(ByteString.copyFromUtf8("m"))));
+          m.take(KindCase.PUBLISH_ACK);
+        }
+        a.send(Envelope.newBuilder().setPublish(Publish.newBuilder().setClientSequence(2).setTopic("orders")
+            .setDelivery(DeliveryMode.DELIVERY_MODE_ACKNOWLEDGED).setPayload(ByteString.copyFromUtf8("a2"))));
+        assertThat(a.take(KindCase.PUBLISH_ACK).getPublishAck().getCumulative())
+            .as("alice's seq 2 is hers, not a duplicate of mallory's").isEqualTo(2);
+      }
+      assertThat(senders).containsExactly("alice/phone-1#1", "mallory/phone-1#2", "alice/phone-1#2");
+    }
+  }
+
+  @Test
   void aResumedSessionKeepsOnlyTheSubscriptionsTheNewTokenGrants() throws Exception {
     String broad = hs256(claims(300).claim(TokenVerifier.TOPICS_CLAIM,
         Map.of("subscribe", List.of("premium.*", "free.*"))).build());

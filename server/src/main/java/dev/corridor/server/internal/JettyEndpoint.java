@@ -16,14 +16,16 @@ public final class JettyEndpoint implements Session.Listener.AutoDemanding {
   private final int maxOutgoing;
   private final AtomicInteger outstanding = new AtomicInteger();
   private final TopicGrants grants;
+  private final String subject;
   /** Shared by every endpoint of the server: the {@code corridor.server.queued} gauge. */
   private final AtomicLong queued;
   private final ServerMetrics metrics;
   private volatile ProtocolEngine.Connection connection;
 
-  public JettyEndpoint(ProtocolEngine engine, int maxOutgoing, TopicGrants grants, AtomicLong queued,
-      ServerMetrics metrics) {
+  public JettyEndpoint(ProtocolEngine engine, int maxOutgoing, TopicGrants grants, String subject,
+      AtomicLong queued, ServerMetrics metrics) {
     this.engine = engine;
+    this.subject = subject;
     this.maxOutgoing = maxOutgoing;
     this.grants = grants;
     this.queued = queued;
@@ -57,7 +59,7 @@ public final class JettyEndpoint implements Session.Listener.AutoDemanding {
       public void disconnect() {
         session.disconnect();
       }
-    }, grants);
+    }, grants, subject);
   }
 
   @Override

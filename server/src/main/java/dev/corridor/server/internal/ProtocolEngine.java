@@ -136,7 +136,16 @@ public final class ProtocolEngine implements ServerFaults {
 
   /** A new socket whose token granted {@code grants} (null: the token restricts no topic). */
   public Connection open(Peer peer, TopicGrants grants) {
-    Connection c = new Connection(peer, grants);
+    return open(peer, grants, "");
+  }
+
+  /**
+   * A new socket whose token, for {@code subject} ("" without a token), granted {@code grants}.
+   * A client's sessions, deduplication and acknowledgements belong to its client id within its
+   * subject: another token's holder cannot take them over by saying the same client id.
+   */
+  public Connection open(Peer peer, TopicGrants grants, String subject) {
+    Connection c = new Connection(peer, grants, subject);
     synchronized (lock) {
       if (draining) {
         metrics.handshake("draining");
@@ -214,13 +223,16 @@ public final class ProtocolEngine implements ServerFaults {
   private static final class ServerSession {
     final String token;
     final String clientId;
+    /** What per-client state is keyed by: the client id, within the token's subject if any. */
+    final String key;
     final Map<String, Subscribe> subscriptions = new HashMap<>();
     final Map<String, Long> acked = new HashMap<>();
     Connection live;
 
-    ServerSession(String token, String clientId) {
+    ServerSession(String token, String clientId, String key) {
       this.token = token;
       this.clientId = clientId;
+      this.key = key;
     }
   }
 
@@ -253,9 +265,18 @@ public final class ProtocolEngine implements ServerFaults {
     /** What the connection's token grants; null when it restricts nothing. */
     private final TopicGrants grants;
 
-    Connection(Peer peer, TopicGrants grants) {
+    /** The token's subject, or "" without a token. */
+    private final String subject;
+
+    Connection(Peer peer, TopicGrants grants, String subject) {
       this.peer = peer;
       this.grants = grants;
+      this.subject = subject;
+    }
+
+    /** The per-client key for {@code clientId} on this connection. */
+    private String keyOf(String clientId) {
+      return subject.isEmpty() ? clientId : subject + '\u0000' + clientId;
     }
 
     /** The token's verdict first, then the application's. */
@@ -369,7 +390,7 @@ public final class ProtocolEngine implements ServerFaults {
       synchronized (lock) {
         closed = true;
         connections.remove(this);
-        if (session != null) liveByClient.remove(session.clientId, this);
+        if (session != null) liveByClient.remove(session.key, this);
         if (sockets.remove(this) && sockets.isEmpty()) lock.notifyAll();
         if (session != null && session.live == this) session.live = null;
       }
@@ -395,7 +416,8 @@ public final class ProtocolEngine implements ServerFaults {
         fail(1002, "client_id required");
         return;
       }
-      if (pendingByClient.getOrDefault(hello.getClientId(), 0) > 0) {
+      String key = keyOf(hello.getClientId());
+      if (pendingByClient.getOrDefault(key, 0) > 0) {
         // Its earlier publishes are still being applied: the Welcome's last_client_sequence could
         // not yet say which of them the server has. Come back in a moment.
         send(env().setError(Error.newBuilder().setCode(ErrorCode.ERROR_CODE_OVERLOADED)
@@ -405,12 +427,12 @@ public final class ProtocolEngine implements ServerFaults {
         return;
       }
       ServerSession s = sessions.get(hello.getResumeToken().toStringUtf8());
-      boolean resumed = s != null && s.clientId.equals(hello.getClientId());
+      boolean resumed = s != null && s.key.equals(key);
       if (!resumed) {
         byte[] raw = new byte[18];
         tokens.nextBytes(raw);
         s = new ServerSession(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw),
-            hello.getClientId());
+            hello.getClientId(), key);
         sessions.put(s.token, s);
       }
       if (s.live != null && s.live != this) {
@@ -418,8 +440,8 @@ public final class ProtocolEngine implements ServerFaults {
       }
       s.live = this;
       session = s;
-      liveByClient.put(hello.getClientId(), this);
-      ClientSequences done = completed.computeIfAbsent(hello.getClientId(), id -> new ClientSequences());
+      liveByClient.put(key, this);
+      ClientSequences done = completed.computeIfAbsent(key, id -> new ClientSequences());
       send(env().setWelcome(Welcome.newBuilder()
           .setSessionId("s" + (++sessionCounter))
           .setResumeToken(ByteString.copyFromUtf8(s.token))
@@ -428,7 +450,7 @@ public final class ProtocolEngine implements ServerFaults {
           .setMaxMessageBytes(config.maxMessageBytes())
           // Fewer than the rate limit's burst, so a reconnecting client's resend is never refused.
           .setMaxInflight(Math.max(1, Math.min(1_000, config.maxInboundPerSecond())))
-          .setLastClientSequence(lastClientSequence(hello.getClientId(), done))
+          .setLastClientSequence(lastClientSequence(key, done))
           .setServerTimeMs(clock.getAsLong())).build());
       if (resumed) {
         // Asked again: this connection's token (or the policy) may no longer grant what the
@@ -451,6 +473,7 @@ public final class ProtocolEngine implements ServerFaults {
     /** Returns the call of the application's handler, to run outside the lock, or null. */
     private Runnable onPublish(Publish p) {
       String clientId = session.clientId;
+      String key = session.key;
       Refusal refusal = check(p.getTopic(), TopicUse.PUBLISH);
       boolean late = p.getDeadlineMs() != 0 && p.getDeadlineMs() < clock.getAsLong();
       if (p.getDelivery() == DeliveryMode.DELIVERY_MODE_BEST_EFFORT || p.getClientSequence() == 0) {
@@ -466,12 +489,12 @@ public final class ProtocolEngine implements ServerFaults {
         }
         if (draining) return null; // best effort: may be dropped
         metrics.publishAccepted(p.getTopic());
-        ClientPublish publish = clientPublish(clientId, p);
+        ClientPublish publish = clientPublish(clientId, subject, p);
         return () -> call(publish); // nothing to acknowledge
       }
       long sequence = p.getClientSequence();
-      ClientSequences seen = received.computeIfAbsent(clientId, id -> new ClientSequences());
-      ClientSequences done = completed.computeIfAbsent(clientId, id -> new ClientSequences());
+      ClientSequences seen = received.computeIfAbsent(key, id -> new ClientSequences());
+      ClientSequences done = completed.computeIfAbsent(key, id -> new ClientSequences());
       if (draining && !seen.isSettled(sequence)) {
         // Not taken: the client keeps it and sends it again, to this node's successor.
         send(env().setError(Error.newBuilder().setCode(ErrorCode.ERROR_CODE_OVERLOADED)
@@ -483,7 +506,7 @@ public final class ProtocolEngine implements ServerFaults {
         // A duplicate. Answered again if its handling is over (the first answer may be what was
         // lost); otherwise the answer follows when it is over.
         if (done.isSettled(sequence)) {
-          java.util.TreeMap<Long, Error> rejections = undelivered.get(clientId);
+          java.util.TreeMap<Long, Error> rejections = undelivered.get(key);
           Error rejection = rejections == null ? null : rejections.remove(sequence);
           if (rejection != null) send(env().setError(rejection).build());
           ack(done.cumulative, sequence);
@@ -492,14 +515,14 @@ public final class ProtocolEngine implements ServerFaults {
       }
       if (late) metrics.drop(ServerMetrics.Drop.EXPIRED);
       if (refusal != null || late) {
-        completed(clientId, sequence, refusal == null ? null : refusal.message(),
+        completed(key, sequence, refusal == null ? null : refusal.message(),
             refusal == null ? null : errorCode(refusal));
         return null;
       }
       metrics.publishAccepted(p.getTopic());
-      ClientPublish publish = clientPublish(clientId, p);
+      ClientPublish publish = clientPublish(clientId, subject, p);
       inFlight++;
-      pendingByClient.merge(clientId, 1, Integer::sum);
+      pendingByClient.merge(key, 1, Integer::sum);
       // The completion is handed to the server's timer thread, so that an application completing
       // its stage while holding a lock of its own never meets the engine's lock on that thread.
       return () -> call(publish).whenCompleteAsync((ignored, failure) -> {
@@ -512,9 +535,9 @@ public final class ProtocolEngine implements ServerFaults {
         }
         synchronized (lock) {
           try {
-            completed(clientId, sequence, rejection, ErrorCode.ERROR_CODE_REJECTED);
+            completed(key, sequence, rejection, ErrorCode.ERROR_CODE_REJECTED);
           } finally {
-            pendingByClient.computeIfPresent(clientId, (id, n) -> n > 1 ? n - 1 : null);
+            pendingByClient.computeIfPresent(key, (id, n) -> n > 1 ? n - 1 : null);
             handlerDone();
           }
         }
@@ -618,7 +641,7 @@ public final class ProtocolEngine implements ServerFaults {
 
     /** Returns the call of the application's handler, to run outside the lock. */
     private Runnable onRequest(Request r) {
-      ClientRequest request = new ClientRequest(session.clientId, r.getMethod(), r.getPayload().toByteArray());
+      ClientRequest request = new ClientRequest(session.clientId, subject, r.getMethod(), r.getPayload().toByteArray());
       long id = r.getRequestId();
       if (draining) {
         send(env().setResponse(Response.newBuilder().setRequestId(id).setStatus(Response.Status.STATUS_UNAVAILABLE)
@@ -693,7 +716,7 @@ public final class ProtocolEngine implements ServerFaults {
       if (closed) return;
       closed = true;
       connections.remove(this);
-      if (session != null) liveByClient.remove(session.clientId, this);
+      if (session != null) liveByClient.remove(session.key, this);
       peer.close(code, reason);
     }
   }
@@ -771,7 +794,8 @@ public final class ProtocolEngine implements ServerFaults {
   }
 
   /**
-   * Caller holds the lock. The handling of {@code clientId}'s publish {@code sequence} is over:
+   * Caller holds the lock. The handling of the publish {@code sequence} of the client keyed
+   * {@code clientId} (see {@link Connection#keyOf}) is over:
    * rejected with {@code rejection} (null: accepted). Tells the client on the session's live
    * connection, whichever that is now.
    */
@@ -791,8 +815,8 @@ public final class ProtocolEngine implements ServerFaults {
     live.ack(done.cumulative, sequence);
   }
 
-  private static ClientPublish clientPublish(String clientId, Publish p) {
-    return new ClientPublish(clientId, p.getTopic(), p.getKey(), p.getPayload().toByteArray(),
+  private static ClientPublish clientPublish(String clientId, String subject, Publish p) {
+    return new ClientPublish(clientId, subject, p.getTopic(), p.getKey(), p.getPayload().toByteArray(),
         p.getClientSequence());
   }
 
