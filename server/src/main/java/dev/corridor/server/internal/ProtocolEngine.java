@@ -84,8 +84,13 @@ public final class ProtocolEngine implements ServerFaults {
   private final Map<String, ServerSession> sessions = new HashMap<>();
   /** Per client id: acknowledged publishes handed to the handler and not answered yet. */
   private final Map<String, Integer> pendingByClient = new HashMap<>();
-  /** Per client id: rejections not yet delivered to the client, by client sequence. */
-  private final Map<String, java.util.TreeMap<Long, Error>> undelivered = new HashMap<>();
+  /**
+   * Per client: its latest rejections, by client sequence (at most {@link #REMEMBERED_REJECTIONS}).
+   * A rejection sent on a connection that then dropped may never have arrived, so a resumed
+   * session is told only up to below the lowest of them, and a resend is answered with it again.
+   */
+  private final Map<String, java.util.TreeMap<Long, Error>> rejections = new HashMap<>();
+  private static final int REMEMBERED_REJECTIONS = 1_000;
   /** Set by {@link #drain()}: no new connections, publishes or requests are taken. */
   private boolean draining;
   /** Each client id's connection that said Hello last, while it is open. */
@@ -200,7 +205,7 @@ public final class ProtocolEngine implements ServerFaults {
     synchronized (lock) {
       sessions.clear();
       received.clear();
-      undelivered.clear();
+      rejections.clear();
       completed.clear();
       epochBase++;
       for (TopicLog log : topics.values()) log.newEpoch(epochBase);
@@ -450,7 +455,7 @@ public final class ProtocolEngine implements ServerFaults {
           .setMaxMessageBytes(config.maxMessageBytes())
           // Fewer than the rate limit's burst, so a reconnecting client's resend is never refused.
           .setMaxInflight(Math.max(1, Math.min(1_000, config.maxInboundPerSecond())))
-          .setLastClientSequence(lastClientSequence(key, done))
+          .setLastClientSequence(lastClientSequence(key, done, resumed))
           .setServerTimeMs(clock.getAsLong())).build());
       if (resumed) {
         // Asked again: this connection's token (or the policy) may no longer grant what the
@@ -506,8 +511,8 @@ public final class ProtocolEngine implements ServerFaults {
         // A duplicate. Answered again if its handling is over (the first answer may be what was
         // lost); otherwise the answer follows when it is over.
         if (done.isSettled(sequence)) {
-          java.util.TreeMap<Long, Error> rejections = undelivered.get(key);
-          Error rejection = rejections == null ? null : rejections.remove(sequence);
+          java.util.TreeMap<Long, Error> rejected = rejections.get(key);
+          Error rejection = rejected == null ? null : rejected.get(sequence);
           if (rejection != null) send(env().setError(rejection).build());
           ack(done.cumulative, sequence);
         }
@@ -722,13 +727,16 @@ public final class ProtocolEngine implements ServerFaults {
   }
 
   /**
-   * Caller holds the lock. What a Welcome tells {@code clientId} the server has: every sequence
-   * whose handling is over, up to the first rejection it has not been told yet.
+   * Caller holds the lock. What a Welcome tells the client keyed {@code key} the server has:
+   * every sequence whose handling is over; for a resumed session (a client that still holds its
+   * unacknowledged messages) only up to below its lowest remembered rejection, so that it sends
+   * that message again and is answered with the rejection. A client starting a new session gets
+   * the whole mark, so that it never reuses a sequence the server has seen.
    */
-  private long lastClientSequence(String clientId, ClientSequences done) {
-    java.util.TreeMap<Long, Error> rejections = undelivered.get(clientId);
-    if (rejections == null || rejections.isEmpty()) return done.cumulative;
-    return Math.min(done.cumulative, rejections.firstKey() - 1);
+  private long lastClientSequence(String key, ClientSequences done, boolean resumed) {
+    java.util.TreeMap<Long, Error> rejected = rejections.get(key);
+    if (!resumed || rejected == null || rejected.isEmpty()) return done.cumulative;
+    return Math.min(done.cumulative, rejected.firstKey() - 1);
   }
 
   /**
@@ -804,13 +812,14 @@ public final class ProtocolEngine implements ServerFaults {
     done.settle(sequence, config.dedupeWindow());
     Error error = rejection == null ? null
         : Error.newBuilder().setCode(code).setMessage(rejection).setClientSequence(sequence).build();
-    Connection live = liveByClient.get(clientId);
-    if (live == null || live.closed) {
-      // Told when the client comes back: its Welcome's last_client_sequence stops below the
-      // rejection, so it sends the message again and gets the Error then.
-      if (error != null) undelivered.computeIfAbsent(clientId, id -> new java.util.TreeMap<>()).put(sequence, error);
-      return;
+    if (error != null) {
+      java.util.TreeMap<Long, Error> rejected = rejections.computeIfAbsent(clientId, id -> new java.util.TreeMap<>());
+      rejected.put(sequence, error);
+      if (rejected.size() > REMEMBERED_REJECTIONS) rejected.pollFirstEntry();
     }
+    Connection live = liveByClient.get(clientId);
+    // Without a live connection the client is told when it comes back (see lastClientSequence).
+    if (live == null || live.closed) return;
     if (error != null) live.send(env().setError(error).build());
     live.ack(done.cumulative, sequence);
   }
