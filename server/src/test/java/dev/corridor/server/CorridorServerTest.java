@@ -339,8 +339,9 @@ class CorridorServerTest {
     }
     try (RawClient c = new RawClient(server.url())) {
       c.hello("c2");
-      for (int i = 0; i < 100; i++) {
-        c.send(Envelope.newBuilder().setPing(dev.corridor.proto.v1.Ping.newBuilder().setNonce(i)));
+      for (int i = 0; i < 100; i++) { // raw: once the server has closed, sends are refused
+        c.sendRaw(Envelope.newBuilder().setProtocolVersion(1)
+            .setPing(dev.corridor.proto.v1.Ping.newBuilder().setNonce(i)).build().toByteArray());
       }
       assertThat(c.awaitClose()).as("over the rate").isEqualTo(4029);
     }

@@ -117,7 +117,10 @@ class ServerProtocolTest {
     start(CorridorServer.builder().limits(256 * 1024, 10, 20_000, 100));
     try (RawClient c = new RawClient(server.url())) {
       c.hello("c1");
-      for (int i = 0; i < 100; i++) c.send(Envelope.newBuilder().setPing(dev.corridor.proto.v1.Ping.newBuilder().setNonce(i)));
+      for (int i = 0; i < 100; i++) { // raw: once the server has closed, sends are refused
+        c.sendRaw(Envelope.newBuilder().setProtocolVersion(1)
+            .setPing(dev.corridor.proto.v1.Ping.newBuilder().setNonce(i)).build().toByteArray());
+      }
       assertThat(c.awaitClose()).isEqualTo(4029);
     }
   }
