@@ -21,7 +21,7 @@ class AndroidSnippetsTest {
   Path classes;
 
   static List<JavaSnippetsTest.Snippet> androidSnippets() throws IOException {
-    return JavaSnippetsTest.androidSnippets().collect(Collectors.toList());
+    return JavaSnippetsTest.snippetsFor("android").collect(Collectors.toList());
   }
 
   @ParameterizedTest(name = "{0}")

@@ -100,10 +100,6 @@ class JavaSnippetsTest {
       return "";
     }
 
-    boolean android() {
-      return module().equals("android");
-    }
-
     String context() {
       if (directive.startsWith("snippet-context")) return directive.substring("snippet-context".length());
       if (!module().isEmpty()) return directive.substring(("snippet-" + module()).length());
@@ -126,11 +122,6 @@ class JavaSnippetsTest {
     List<Snippet> all = new ArrayList<>();
     for (String document : documents()) all.addAll(snippetsOf(document));
     return all.stream().filter(s -> s.module().equals(module));
-  }
-
-  /** The snippets for Android apps (snippet-android), compiled where the framework is. */
-  static Stream<Snippet> androidSnippets() throws IOException {
-    return snippetsFor("android");
   }
 
   @ParameterizedTest(name = "{0}")

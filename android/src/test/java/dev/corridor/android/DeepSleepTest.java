@@ -5,9 +5,7 @@ import static dev.corridor.ConnectionState.OFFLINE;
 import static dev.corridor.ConnectionState.WAITING_TO_RETRY;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import android.app.ActivityManager.RunningAppProcessInfo;
 import android.os.SystemClock;
-import dev.corridor.CorridorClient;
 import dev.corridor.SendOptions;
 import dev.corridor.SendResult;
 import dev.corridor.StateChange;
@@ -16,8 +14,6 @@ import dev.corridor.integration.CorridorTestServer.Connection;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.robolectric.RobolectricTestRunner;
@@ -30,29 +26,7 @@ import org.robolectric.shadows.ShadowSystemClock;
  * sleep does. The client's own timer thread notices within about 2 s of real time.
  */
 @RunWith(RobolectricTestRunner.class)
-public class DeepSleepTest {
-  private final Device device = new Device();
-  private CorridorTestServer server;
-  private CorridorClient client;
-  private StateLog log;
-
-  @Before
-  public void setUp() throws Exception {
-    server = CorridorTestServer.start();
-    device.processImportance(RunningAppProcessInfo.IMPORTANCE_FOREGROUND);
-  }
-
-  @After
-  public void tearDown() {
-    if (client != null) client.close();
-    server.close();
-  }
-
-  private void installAndConnect() {
-    client = CorridorAndroid.install(device.app, CorridorClient.builder(server.wsUrl()));
-    log = StateLog.on(client);
-    client.connect();
-  }
+public class DeepSleepTest extends InstalledClientTest {
 
   @Test
   public void aTtlThatRanOutInDeepSleepHasExpiredOnWaking() {

@@ -14,12 +14,10 @@ import android.content.ComponentCallbacks2;
 import android.os.Looper;
 import dev.corridor.CorridorClient;
 import dev.corridor.StateChange;
-import dev.corridor.integration.CorridorTestServer;
 import dev.corridor.integration.CorridorTestServer.Connection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
-import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -33,31 +31,13 @@ import org.robolectric.android.controller.ActivityController;
  * runs in virtual time ({@code ShadowLooper.idleFor}); network I/O is real.
  */
 @RunWith(RobolectricTestRunner.class)
-public class ForegroundTest {
+public class ForegroundTest extends InstalledClientTest {
   private static final long GRACE_MILLIS = 5_000;
 
-  private final Device device = new Device();
-  private CorridorTestServer server;
-  private CorridorClient client;
-  private StateLog log;
 
   @Before
-  public void setUp() throws Exception {
-    server = CorridorTestServer.start();
+  public void aValidatedNetwork() {
     device.active(Device.network(1), Device.internet(true));
-    device.processImportance(RunningAppProcessInfo.IMPORTANCE_FOREGROUND);
-  }
-
-  @After
-  public void tearDown() {
-    if (client != null) client.close();
-    server.close();
-  }
-
-  private CorridorClient install(AndroidOptions options) {
-    client = CorridorAndroid.install(device.app, CorridorClient.builder(server.wsUrl()), options);
-    log = StateLog.on(client);
-    return client;
   }
 
   private static ActivityController<Activity> visibleActivity() {

@@ -6,18 +6,14 @@ import static dev.corridor.ConnectionState.PAUSED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.robolectric.Shadows.shadowOf;
 
-import android.app.ActivityManager.RunningAppProcessInfo;
 import android.os.Looper;
 import androidx.lifecycle.Lifecycle;
 import androidx.lifecycle.LifecycleEventObserver;
 import androidx.lifecycle.LifecycleObserver;
 import androidx.lifecycle.LifecycleOwner;
-import dev.corridor.CorridorClient;
-import dev.corridor.integration.CorridorTestServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -29,32 +25,18 @@ import org.robolectric.RobolectricTestRunner;
  * ProcessLifecycleOwner's), instead of activity callbacks.
  */
 @RunWith(RobolectricTestRunner.class)
-public class LifecycleOptionTest {
-  private final Device device = new Device();
+public class LifecycleOptionTest extends InstalledClientTest {
   private final TestLifecycle lifecycle = new TestLifecycle();
-  private CorridorTestServer server;
-  private CorridorClient client;
-  private StateLog log;
 
+  /** The process says foreground (the base class); only the Lifecycle counts with this option. */
   @Before
-  public void setUp() throws Exception {
-    server = CorridorTestServer.start();
+  public void aValidatedNetwork() {
     device.active(Device.network(1), Device.internet(true));
-    // The process says foreground; only the Lifecycle counts with this option.
-    device.processImportance(RunningAppProcessInfo.IMPORTANCE_FOREGROUND);
   }
 
-  @After
-  public void tearDown() {
-    if (client != null) client.close();
-    server.close();
-  }
-
-  private void installAndConnect() {
-    client = CorridorAndroid.install(device.app, CorridorClient.builder(server.wsUrl()),
-        AndroidOptions.builder().lifecycle(lifecycle).build());
-    log = StateLog.on(client);
-    client.connect();
+  @Override
+  void installAndConnect() {
+    install(AndroidOptions.builder().lifecycle(lifecycle).build()).connect();
   }
 
   @Test

@@ -4,9 +4,7 @@ import static dev.corridor.ConnectionState.CONNECTED;
 import static dev.corridor.proto.v1.Envelope.KindCase.SUBSCRIBE;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import android.app.ActivityManager.RunningAppProcessInfo;
 import android.os.Looper;
-import dev.corridor.CorridorClient;
 import dev.corridor.Message;
 import dev.corridor.MessageListener;
 import dev.corridor.SendResult;
@@ -17,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -29,30 +26,16 @@ import org.robolectric.RobolectricTestRunner;
  * complete on Corridor's threads.
  */
 @RunWith(RobolectricTestRunner.class)
-public class MainThreadTest {
-  private final Device device = new Device();
-  private CorridorTestServer server;
-  private CorridorClient client;
-  private StateLog log;
+public class MainThreadTest extends InstalledClientTest {
 
   @Before
-  public void setUp() throws Exception {
-    server = CorridorTestServer.start();
+  public void aValidatedNetwork() {
     device.active(Device.network(1), Device.internet(true));
-    device.processImportance(RunningAppProcessInfo.IMPORTANCE_FOREGROUND);
-  }
-
-  @After
-  public void tearDown() {
-    if (client != null) client.close();
-    server.close();
   }
 
   private Connection connected(CorridorTestServer.Options options) {
     Connection connection = server.enqueueUpgrade(options);
-    client = CorridorAndroid.install(device.app, CorridorClient.builder(server.wsUrl()));
-    log = StateLog.on(client);
-    client.connect();
+    installAndConnect();
     log.awaitState(CONNECTED);
     return connection;
   }

@@ -7,18 +7,13 @@ import static dev.corridor.ConnectionState.WAITING_TO_RETRY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.robolectric.Shadows.shadowOf;
 
-import android.app.ActivityManager.RunningAppProcessInfo;
 import android.net.Network;
 import android.os.Looper;
 import dev.corridor.ConnectionState;
-import dev.corridor.CorridorClient;
 import dev.corridor.StateChange;
 import dev.corridor.StateChange.Cause;
-import dev.corridor.integration.CorridorTestServer;
 import dev.corridor.integration.CorridorTestServer.Connection;
 import java.util.concurrent.TimeUnit;
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.robolectric.RobolectricTestRunner;
@@ -29,29 +24,7 @@ import org.robolectric.RobolectricTestRunner;
  * when the device switches.
  */
 @RunWith(RobolectricTestRunner.class)
-public class NetworkDrivesTheClientTest {
-  private final Device device = new Device();
-  private CorridorTestServer server;
-  private CorridorClient client;
-  private StateLog log;
-
-  @Before
-  public void setUp() throws Exception {
-    server = CorridorTestServer.start();
-    device.processImportance(RunningAppProcessInfo.IMPORTANCE_FOREGROUND);
-  }
-
-  @After
-  public void tearDown() {
-    if (client != null) client.close();
-    server.close();
-  }
-
-  private void installAndConnect() {
-    client = CorridorAndroid.install(device.app, CorridorClient.builder(server.wsUrl()));
-    log = StateLog.on(client);
-    client.connect();
-  }
+public class NetworkDrivesTheClientTest extends InstalledClientTest {
 
   /** Attempts are at least 1 s apart: let a second of (virtual) time pass. */
   private static void aSecondLater() {

@@ -61,8 +61,6 @@ public final class CorridorServer implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
   private Server server;
   private int port;
-  /** Set while {@link #shutdown} drains: new upgrades are refused with 503. */
-  private volatile boolean draining;
 
   private CorridorServer(Builder b) {
     this.settings = b.settings;
@@ -141,19 +139,14 @@ public final class CorridorServer implements AutoCloseable {
     long deadline = System.nanoTime() + unit.toNanos(timeout);
     synchronized (this) {
       if (server == null) return true;
-      draining = true;
     }
-    engine.drain();
-    try {
-      boolean answered = engine.awaitHandlers(Math.max(0, deadline - System.nanoTime()));
-      engine.closeAll(1012, "service restart");
-      // The close handshakes get until the deadline (at least a moment) before the sockets go.
-      engine.awaitNoConnections(Math.max(TimeUnit.MILLISECONDS.toNanos(200), deadline - System.nanoTime()));
-      stop();
-      return answered;
-    } finally {
-      draining = false;
-    }
+    engine.drain(); // until the next start(): new upgrades get 503, new work is refused
+    boolean answered = engine.awaitHandlers(Math.max(0, deadline - System.nanoTime()));
+    engine.closeAll(1012, "service restart");
+    // The close handshakes get until the deadline (at least a moment) before the sockets go.
+    engine.awaitNoConnections(Math.max(TimeUnit.MILLISECONDS.toNanos(200), deadline - System.nanoTime()));
+    stop();
+    return answered;
   }
 
   /** Drops every connection and stops listening. Sessions and history are kept for a restart. */
@@ -213,7 +206,7 @@ public final class CorridorServer implements AutoCloseable {
 
   private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response,
       org.eclipse.jetty.util.Callback callback) {
-    if (draining) {
+    if (engine.isDraining()) {
       metrics.handshake("draining");
       response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
       Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "shutting down");

@@ -73,6 +73,32 @@ class CorridorServerTest {
         .setMode(SubscriptionMode.SUBSCRIPTION_MODE_RELIABLE));
   }
 
+  /** A client whose Hello got a Welcome, and that Welcome. */
+  private record Welcomed(RawClient client, Envelope welcome) implements AutoCloseable {
+    @Override
+    public void close() {
+      client.close();
+    }
+  }
+
+  /**
+   * Says Hello as {@code clientId} resuming {@code token} until the server welcomes it: while the
+   * client's publishes are being handled it is asked to come back, and the handler's completion
+   * reaches the engine through the server's timer thread. At most 50 tries, 20 ms apart.
+   */
+  private Welcomed welcomedOnceHandled(String clientId, ByteString token) throws Exception {
+    for (int i = 0; i < 50; i++) {
+      RawClient c = new RawClient(server.url());
+      c.send(Envelope.newBuilder().setHello(dev.corridor.proto.v1.Hello.newBuilder().setClientId(clientId)
+          .setResumeToken(token)));
+      Envelope first = c.take();
+      if (first.hasWelcome()) return new Welcomed(c, first);
+      c.close();
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no Welcome within 50 tries");
+  }
+
   /** Nothing arrives within 300 ms. */
   private static void assertQuiet(RawClient c) throws InterruptedException {
     assertThat(c.inbox.poll(300, TimeUnit.MILLISECONDS)).isNull();
@@ -157,20 +183,7 @@ class CorridorServerTest {
       assertThat(c.awaitClose()).isEqualTo(1013);
     }
     pending.get(0).complete(null);
-    RawClient back = null;
-    for (int i = 0; i < 50 && back == null; i++) { // the completion is handed to the server's timer thread
-      RawClient c = new RawClient(server.url());
-      c.send(Envelope.newBuilder().setHello(dev.corridor.proto.v1.Hello.newBuilder().setClientId("c1")
-          .setResumeToken(token)));
-      if (c.take().hasWelcome()) {
-        back = c;
-      } else {
-        c.close();
-        Thread.sleep(20);
-      }
-    }
-    assertThat(back).isNotNull();
-    back.close();
+    welcomedOnceHandled("c1", token).close();
     try (RawClient c = new RawClient(server.url())) {
       Envelope welcome = c.hello("c1", token);
       assertThat(welcome.getWelcome().getResumed()).isTrue();
@@ -188,26 +201,14 @@ class CorridorServerTest {
       assertQuiet(c);
     }
     pending.get(0).completeExceptionally(new PublishHandler.Rejected("market closed"));
-    Envelope welcome = null;
-    for (int i = 0; i < 50; i++) {
-      try (RawClient c = new RawClient(server.url())) {
-        c.send(Envelope.newBuilder().setHello(dev.corridor.proto.v1.Hello.newBuilder().setClientId("c1")
-            .setResumeToken(token)));
-        Envelope first = c.take();
-        if (first.hasWelcome()) {
-          welcome = first;
-          assertThat(first.getWelcome().getLastClientSequence()).as("not counted as had").isZero();
-          c.send(publish(1, "orders", "a")); // the client resends what it was not told about
-          Error rejected = c.take(KindCase.ERROR).getError();
-          assertThat(rejected.getMessage()).isEqualTo("market closed");
-          assertThat(rejected.getClientSequence()).isEqualTo(1);
-          assertThat(c.take(KindCase.PUBLISH_ACK).getPublishAck().getCumulative()).isEqualTo(1);
-          break;
-        }
-      }
-      Thread.sleep(20);
+    try (Welcomed w = welcomedOnceHandled("c1", token)) {
+      assertThat(w.welcome().getWelcome().getLastClientSequence()).as("not counted as had").isZero();
+      w.client().send(publish(1, "orders", "a")); // the client resends what it was not told about
+      Error rejected = w.client().take(KindCase.ERROR).getError();
+      assertThat(rejected.getMessage()).isEqualTo("market closed");
+      assertThat(rejected.getClientSequence()).isEqualTo(1);
+      assertThat(w.client().take(KindCase.PUBLISH_ACK).getPublishAck().getCumulative()).isEqualTo(1);
     }
-    assertThat(welcome).isNotNull();
     assertThat(handled).as("handled once").hasSize(1);
   }
 

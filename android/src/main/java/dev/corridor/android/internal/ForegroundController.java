@@ -86,11 +86,6 @@ public final class ForegroundController {
     main.removeCallbacks(pauseAfterGrace);
   }
 
-  /** For tests and toString: whether the app is taken to be in the foreground. */
-  public boolean inForeground() {
-    return foreground;
-  }
-
   private void pauseNow() {
     if (closed || foreground || pausedByUs) return;
     ConnectionState state = client.state();

@@ -134,18 +134,14 @@ public final class ProtocolEngine implements ServerFaults {
     ackDelayMillis = Math.max(0, millis);
   }
 
-  /** A new socket. It must say Hello first. */
+  /** A new socket without a token. It must say Hello first. */
   public Connection open(Peer peer) {
-    return open(peer, null);
-  }
-
-  /** A new socket whose token granted {@code grants} (null: the token restricts no topic). */
-  public Connection open(Peer peer, TopicGrants grants) {
-    return open(peer, grants, "");
+    return open(peer, null, "");
   }
 
   /**
-   * A new socket whose token, for {@code subject} ("" without a token), granted {@code grants}.
+   * A new socket whose token, for {@code subject} ("" without a token), granted {@code grants}
+   * (null: the token restricts no topic).
    * A client's sessions, deduplication and acknowledgements belong to its client id within its
    * subject: another token's holder cannot take them over by saying the same client id.
    */
@@ -746,6 +742,13 @@ public final class ProtocolEngine implements ServerFaults {
   public void drain() {
     synchronized (lock) {
       draining = true;
+    }
+  }
+
+  /** Whether a drain is under way. */
+  public boolean isDraining() {
+    synchronized (lock) {
+      return draining;
     }
   }
 
