@@ -1,5 +1,6 @@
 package dev.corridor.server;
 
+import dev.corridor.server.internal.Backplane;
 import dev.corridor.server.internal.JettyEndpoint;
 import dev.corridor.server.internal.ProtocolEngine;
 import dev.corridor.server.internal.ServerMetrics;
@@ -57,6 +58,10 @@ public final class CorridorServer implements AutoCloseable {
   private final ScheduledThreadPoolExecutor timers;
   private final ProtocolEngine engine;
   private final ServerMetrics metrics;
+  private final Backplane backplane;
+  private final ServerEngine engineKind;
+  /** Handler completions and ledger writes, which may wait on the engine's store. */
+  private final java.util.concurrent.ThreadPoolExecutor work;
   /** Messages handed to Jetty and not yet written, over every connection. */
   private final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
   private Server server;
@@ -74,8 +79,20 @@ public final class CorridorServer implements AutoCloseable {
     });
     timers.setRemoveOnCancelPolicy(true);
     this.metrics = new ServerMetrics(b.registry, b.topicTag);
+    java.util.concurrent.atomic.AtomicInteger workers = new java.util.concurrent.atomic.AtomicInteger();
+    this.work = new java.util.concurrent.ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
+        new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "corridor-server-work-" + workers.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    work.allowCoreThreadTimeOut(true);
+    Object lock = new Object();
+    this.engineKind = b.engine;
+    this.backplane = b.engine.create(lock, settings, timers);
     this.engine = new ProtocolEngine(settings, b.topicPolicy, b.publishHandler, b.requestHandler, timers,
-        b.clock, b.maxSubscriptions, metrics);
+        work, b.clock, b.maxSubscriptions, metrics, backplane, lock);
+    timers.scheduleWithFixedDelay(engine::forgetIdleTopics, 30, 30, TimeUnit.SECONDS);
     metrics.gauge("corridor.server.queued", "Messages queued to clients, not yet written", queued,
         java.util.concurrent.atomic.AtomicLong::get);
   }
@@ -92,6 +109,7 @@ public final class CorridorServer implements AutoCloseable {
    */
   public synchronized void start() throws IOException {
     if (server != null) return;
+    backplane.connect(); // Redis must be reachable for the node to start
     engine.undrain();
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("corridor-server");
@@ -157,11 +175,18 @@ public final class CorridorServer implements AutoCloseable {
     server = null;
   }
 
-  /** Stops, for good: also the server's timer thread. */
+  /** Stops, for good: also the server's threads and its engine's connections. */
   @Override
   public synchronized void close() {
     stop();
+    backplane.close();
     timers.shutdownNow();
+    work.shutdownNow();
+  }
+
+  /** The engine this server keeps its state in. */
+  public ServerEngine engine() {
+    return engineKind;
   }
 
   public synchronized boolean isRunning() {
@@ -185,13 +210,20 @@ public final class CorridorServer implements AutoCloseable {
 
   /**
    * Appends a message to {@code topic} (next sequence, into the history) and delivers it to every
-   * subscriber. {@code key} is the message's key ("" for none), which a client's LATEST
-   * subscription and its superseding rules go by.
+   * subscriber, on every node sharing the engine. {@code key} is the message's key ("" for none),
+   * which a client's LATEST subscription and its superseding rules go by. With the Redis engine
+   * it returns once Redis has stored the message (a round trip).
+   *
+   * @throws EngineUnavailableException if the engine's Redis cannot be reached: nothing was stored
    */
   public void publish(String topic, String key, byte[] payload) {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(key, "key");
-    engine.publish(topic, key, payload.clone());
+    try {
+      engine.publish(topic, key, payload.clone());
+    } catch (Backplane.Unavailable e) {
+      throw new EngineUnavailableException("the server's engine could not store the message", e);
+    }
   }
 
   /** Connections open now. */
@@ -273,6 +305,7 @@ public final class CorridorServer implements AutoCloseable {
     private int maxSubscriptions = 1_000;
     private @Nullable MeterRegistry registry;
     private Function<String, String> topicTag = ServerMetrics::topicGroup;
+    private ServerEngine engine = ServerEngine.inMemory();
 
     private Builder() {}
 
@@ -382,6 +415,15 @@ public final class CorridorServer implements AutoCloseable {
      */
     public Builder metricsTopicTag(Function<String, String> tag) {
       this.topicTag = Objects.requireNonNull(tag, "tag");
+      return this;
+    }
+
+    /**
+     * Where topics, sessions and publish deduplication are kept. Default {@link
+     * ServerEngine#inMemory()}; {@link ServerEngine#redis} for several nodes.
+     */
+    public Builder engine(ServerEngine engine) {
+      this.engine = Objects.requireNonNull(engine, "engine");
       return this;
     }
 

@@ -19,6 +19,19 @@ public interface PublishHandler {
   /** Refuses every publish. */
   PublishHandler REFUSE_ALL = publish -> rejected("this server accepts no publishes");
 
+  /**
+   * Appends every publish the {@link TopicPolicy} (and the token) permit to its topic, as {@link
+   * CorridorServer#publish} would, so that the topic's subscribers get it. The engine does this
+   * itself: the append and the deduplication record are one atomic step in the store, so a
+   * publish is in the topic exactly once however a connection or a node fails, and it is
+   * acknowledged only once stored. (A handler of the application's own is called again for a
+   * publish whose node died while handling it; one that must act once should key on {@link
+   * ClientPublish#clientId()} and {@link ClientPublish#clientSequence()}.)
+   */
+  PublishHandler APPEND_TO_TOPIC = publish -> {
+    throw new UnsupportedOperationException("handled by the server's engine");
+  };
+
   CompletionStage<Void> onPublish(ClientPublish publish);
 
   /** An accepted publish. */

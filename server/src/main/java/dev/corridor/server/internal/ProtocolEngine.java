@@ -31,27 +31,36 @@ import dev.corridor.server.TopicUse;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Protocol v1, server side, independent of any WebSocket library: sessions and resume tokens,
  * per-topic sequences with epochs and bounded replay history, deduplication of client sequences
  * with acknowledgements, Ping/Pong, Request/Response, errors, inbound rate limits, LATEST
  * conflation by max rate, and slow-consumer handling. The WebSocket server feeds it bytes through
- * {@link Connection}s.
+ * {@link Connection}s; the state shared with other nodes (streams, sessions, publish ledgers) is in
+ * its {@link Backplane}.
  *
- * <p>Thread-safe: one lock guards all protocol state, and sends never block. The application's
- * handlers run outside it: a publish is acknowledged (and counts in a resumed session's
- * {@code last_client_sequence}) only once its handler's stage has completed.
+ * <p>Threading: one lock guards this node's protocol state, and sends never block. A connection's
+ * messages are handled one at a time on the thread that delivers them; what talks to the backplane
+ * (which may block on the network) and the application's handlers run outside the lock. A publish
+ * is acknowledged (and counts in a Welcome's {@code last_client_sequence}) only once its handling
+ * has completed and the backplane has recorded it.
  */
-public final class ProtocolEngine implements ServerFaults {
+public final class ProtocolEngine implements ServerFaults, Backplane.Listener {
   /** The socket under one connection, as the engine sees it. */
   public interface Peer {
     /** Queues a binary message; false when the peer's outgoing queue is full (slow consumer). */
@@ -64,64 +73,72 @@ public final class ProtocolEngine implements ServerFaults {
     void disconnect();
   }
 
+  /** How long a client told the store is unavailable waits before trying again. */
+  static final int UNAVAILABLE_RETRY_MS = 1_000;
+  /** How soon a ledger write that failed is tried again. */
+  private static final long STORE_RETRY_MS = 200;
+
   private final ServerSettings config;
   private final TopicPolicy topicPolicy;
   private final PublishHandler publishHandler;
   private final RequestHandler requestHandler;
   private final ScheduledExecutorService timers;
+  private final Executor work;
   private final LongSupplier clock;
   private final int maxSubscriptions;
   private final ServerMetrics metrics;
-  /** Handler stages not completed yet (publishes and requests). Guarded by lock. */
-  private int inFlight;
+  private final Backplane backplane;
+  private final Object lock;
   private volatile boolean dropAcks;
   private volatile long ackDelayMillis;
   private final SecureRandom tokens = new SecureRandom();
-  private final Object lock = new Object();
 
   // Guarded by lock.
-  private final Map<String, TopicLog> topics = new HashMap<>();
-  private final Map<String, ServerSession> sessions = new HashMap<>();
-  /** Per client id: acknowledged publishes handed to the handler and not answered yet. */
-  private final Map<String, Integer> pendingByClient = new HashMap<>();
-  /**
-   * Per client: its latest rejections, by client sequence (at most {@link #REMEMBERED_REJECTIONS}).
-   * A rejection sent on a connection that then dropped may never have arrived, so a resumed
-   * session is told only up to below the lowest of them, and a resend is answered with it again.
-   */
-  private final Map<String, java.util.TreeMap<Long, Error>> rejections = new HashMap<>();
-  private static final int REMEMBERED_REJECTIONS = 1_000;
+  /** Handler stages and ledger writes not completed yet (publishes and requests). */
+  private int inFlight;
   /** Set by {@link #drain()}: no new connections, publishes or requests are taken. */
   private boolean draining;
-  /** Each client id's connection that said Hello last, while it is open. */
+  /** Each client key's connection that said Hello last, while it is open. */
   private final Map<String, Connection> liveByClient = new HashMap<>();
-  /** Per client id: the sequences received (deduplication) and those whose handling completed. */
-  private final Map<String, ClientSequences> received = new HashMap<>();
-  private final Map<String, ClientSequences> completed = new HashMap<>();
   private final Set<Connection> connections = new LinkedHashSet<>();
   /** Every socket not yet closed, including those whose close the engine has started. */
-  private final Set<Connection> sockets = new java.util.HashSet<>();
-  private long epochBase = 1;
+  private final Set<Connection> sockets = new HashSet<>();
+  /** The topics this node's connections subscribe to, and how far it has delivered each. */
+  private final Map<String, Tail> tails = new HashMap<>();
   private long sessionCounter;
 
+  /** An engine on its own in-memory backplane; handler completions run on {@code timers}. */
   public ProtocolEngine(ServerSettings config, TopicPolicy topicPolicy, PublishHandler publishHandler,
       RequestHandler requestHandler, ScheduledExecutorService timers, LongSupplier clock) {
-    this(config, topicPolicy, publishHandler, requestHandler, timers, clock, 1_000,
-        new ServerMetrics(null, ServerMetrics::topicGroup));
+    this(config, topicPolicy, publishHandler, requestHandler, timers, clock, new Object());
   }
 
+  private ProtocolEngine(ServerSettings config, TopicPolicy topicPolicy, PublishHandler publishHandler,
+      RequestHandler requestHandler, ScheduledExecutorService timers, LongSupplier clock, Object lock) {
+    this(config, topicPolicy, publishHandler, requestHandler, timers, timers, clock, 1_000,
+        new ServerMetrics(null, ServerMetrics::topicGroup), new InMemoryBackplane(lock, config), lock);
+  }
+
+  /**
+   * @param lock the engine's lock; an in-memory backplane shares it
+   * @param work where handler completions and ledger writes run (they may block on the backplane)
+   */
   public ProtocolEngine(ServerSettings config, TopicPolicy topicPolicy, PublishHandler publishHandler,
-      RequestHandler requestHandler, ScheduledExecutorService timers, LongSupplier clock,
-      int maxSubscriptions, ServerMetrics metrics) {
-    this.maxSubscriptions = maxSubscriptions;
-    this.metrics = metrics;
-    metrics.gauge("corridor.server.connections", "Open connections", this, ProtocolEngine::connectionCount);
+      RequestHandler requestHandler, ScheduledExecutorService timers, Executor work, LongSupplier clock,
+      int maxSubscriptions, ServerMetrics metrics, Backplane backplane, Object lock) {
     this.config = config;
     this.topicPolicy = topicPolicy;
     this.publishHandler = publishHandler;
     this.requestHandler = requestHandler;
     this.timers = timers;
+    this.work = work;
     this.clock = clock;
+    this.maxSubscriptions = maxSubscriptions;
+    this.metrics = metrics;
+    this.backplane = backplane;
+    this.lock = lock;
+    metrics.gauge("corridor.server.connections", "Open connections", this, ProtocolEngine::connectionCount);
+    backplane.start(this);
   }
 
   @Override
@@ -145,7 +162,7 @@ public final class ProtocolEngine implements ServerFaults {
    * A client's sessions, deduplication and acknowledgements belong to its client id within its
    * subject: another token's holder cannot take them over by saying the same client id.
    */
-  public Connection open(Peer peer, TopicGrants grants, String subject) {
+  public Connection open(Peer peer, @Nullable TopicGrants grants, String subject) {
     Connection c = new Connection(peer, grants, subject);
     synchronized (lock) {
       if (draining) {
@@ -181,15 +198,31 @@ public final class ProtocolEngine implements ServerFaults {
     }
   }
 
-  /** Appends a message to {@code topic} and delivers it to every subscriber. */
+  /**
+   * Appends a message to {@code topic}; every node delivers it to its subscribers. Returns once the
+   * backplane has it.
+   *
+   * @throws Backplane.Unavailable if the backplane cannot be reached
+   */
   public void publish(String topic, String key, byte[] payload) {
+    backplane.append(topic, key, ByteString.copyFrom(payload), clock.getAsLong());
+  }
+
+  /** From the backplane: a message appended to a topic this node watches. */
+  @Override
+  public void appended(Deliver d) {
     synchronized (lock) {
-      TopicLog log = topic(topic);
-      Deliver d = log.append(key, ByteString.copyFrom(payload), clock.getAsLong(),
-          config.historySize(), config.historyAgeMillis());
+      Tail t = tails.get(d.getTopic());
+      if (t == null) return;
+      if (d.getEpoch() != t.epoch) {
+        t.epoch = d.getEpoch(); // the stream started again (its store lost it)
+        t.cursor = 0;
+      }
+      if (d.getSequence() <= t.cursor) return; // told twice
+      t.cursor = d.getSequence();
       // A copy: a send that finds a slow consumer closes it, which removes it from the set.
-      for (Connection c : new ArrayList<>(connections)) {
-        Subscription s = c.subscriptions.get(topic);
+      for (Connection c : new ArrayList<>(t.subscribers)) {
+        Subscription s = c.subscriptions.get(d.getTopic());
         if (s != null) c.deliver(s, d);
       }
     }
@@ -198,37 +231,46 @@ public final class ProtocolEngine implements ServerFaults {
   /** Forgets sessions, client sequences and history: every stream starts a new epoch. */
   @Override
   public void loseState() {
-    synchronized (lock) {
-      sessions.clear();
-      received.clear();
-      rejections.clear();
-      completed.clear();
-      epochBase++;
-      for (TopicLog log : topics.values()) log.newEpoch(epochBase);
-    }
+    backplane.loseState();
   }
 
   /** Cuts every topic's history down to its newest {@code keep} messages. */
   @Override
   public void trimHistories(int keep) {
+    backplane.trimHistories(keep);
+  }
+
+  /** Stops watching topics this node has no subscriber for any more. */
+  public void forgetIdleTopics() {
     synchronized (lock) {
-      for (TopicLog log : topics.values()) log.trim(keep, Long.MIN_VALUE);
+      tails.entrySet().removeIf(e -> {
+        if (!e.getValue().subscribers.isEmpty()) return false;
+        backplane.unwatch(e.getKey());
+        return true;
+      });
     }
   }
 
-  private TopicLog topic(String name) {
-    return topics.computeIfAbsent(name, t -> new TopicLog(t, epochBase));
+  /** One watched topic on this node. Guarded by lock. */
+  private static final class Tail {
+    long epoch;
+    /** The last sequence this node has delivered. */
+    long cursor;
+    final Set<Connection> subscribers = new LinkedHashSet<>();
+
+    Tail(long epoch, long cursor) {
+      this.epoch = epoch;
+      this.cursor = cursor;
+    }
   }
 
-  /** Per-session state kept across connections for resume. */
+  /** A session as this connection holds it: resume token, client id, key, subscriptions. */
   private static final class ServerSession {
     final String token;
     final String clientId;
     /** What per-client state is keyed by: the client id, within the token's subject if any. */
     final String key;
-    final Map<String, Subscribe> subscriptions = new HashMap<>();
-    final Map<String, Long> acked = new HashMap<>();
-    Connection live;
+    final Map<String, Subscribe> subscriptions = new LinkedHashMap<>();
 
     ServerSession(String token, String clientId, String key) {
       this.token = token;
@@ -257,6 +299,8 @@ public final class ProtocolEngine implements ServerFaults {
     private final Peer peer;
     private final Map<String, Subscription> subscriptions = new HashMap<>();
     private ServerSession session;
+    /** A Hello is being answered (its backplane reads are under way). */
+    private boolean greeting;
     private boolean closed;
     /** Chaos: neither reads nor writes (a half-open link). */
     private volatile boolean stalled;
@@ -264,12 +308,12 @@ public final class ProtocolEngine implements ServerFaults {
     private long lastRefillMillis = clock.getAsLong();
 
     /** What the connection's token grants; null when it restricts nothing. */
-    private final TopicGrants grants;
+    private final @Nullable TopicGrants grants;
 
     /** The token's subject, or "" without a token. */
     private final String subject;
 
-    Connection(Peer peer, TopicGrants grants, String subject) {
+    Connection(Peer peer, @Nullable TopicGrants grants, String subject) {
       this.peer = peer;
       this.grants = grants;
       this.subject = subject;
@@ -281,12 +325,12 @@ public final class ProtocolEngine implements ServerFaults {
     }
 
     /** The token's verdict first, then the application's. */
-    private Refusal check(String topic, TopicUse use) {
+    private @Nullable Refusal check(String clientId, String topic, TopicUse use) {
       if (grants != null && !grants.allows(topic, use)) {
         return Refusal.forbidden("your token does not permit " + (use == TopicUse.SUBSCRIBE
             ? "subscribing to " : "publishing to ") + topic);
       }
-      return topicPolicy.check(session.clientId, topic, use);
+      return topicPolicy.check(clientId, topic, use);
     }
 
     @Override
@@ -304,78 +348,101 @@ public final class ProtocolEngine implements ServerFaults {
       peer.disconnect();
     }
 
-    /** A binary message from the client. */
+    /**
+     * A binary message from the client. The caller delivers one connection's messages one at a
+     * time; this returns once the message has been handled (a publish: handed to the handler).
+     */
     public void onMessage(byte[] bytes) {
       if (stalled) return;
       Runnable outsideTheLock;
       synchronized (lock) {
         outsideTheLock = handle(bytes);
       }
-      // The application's handlers, called without the engine's lock.
-      if (outsideTheLock != null) outsideTheLock.run();
+      if (outsideTheLock == null) return;
+      try {
+        outsideTheLock.run();
+      } catch (Backplane.Unavailable e) {
+        synchronized (lock) {
+          unavailable();
+        }
+      }
+    }
+
+    /** The store is out of reach: this client is told to come back later. Caller holds the lock. */
+    private void unavailable() {
+      metrics.drop(ServerMetrics.Drop.UNAVAILABLE);
+      send(error(ErrorCode.ERROR_CODE_OVERLOADED, "the server's store is unavailable", true, UNAVAILABLE_RETRY_MS));
+      fail(1013, "try again later; retry-after=1");
     }
 
     /** Handles one message under the lock; returns what must run after it is released, or null. */
-    private Runnable handle(byte[] bytes) {
-      {
-        if (closed) return null;
-        boolean withinRate = takeToken();
-        Envelope e;
-        try {
-          e = Envelope.parseFrom(bytes);
-        } catch (InvalidProtocolBufferException ex) {
-          metrics.drop(ServerMetrics.Drop.MALFORMED);
-          send(error(ErrorCode.ERROR_CODE_PROTOCOL, "malformed envelope", false, 0));
-          fail(1002, "malformed envelope");
-          return null;
-        }
-        metrics.received(e);
-        if (e.getProtocolVersion() != 1) {
-          send(error(ErrorCode.ERROR_CODE_UNSUPPORTED_VERSION, "protocol version 1 only", false, 0));
-          fail(1002, "unsupported version");
-          return null;
-        }
-        if (!withinRate) {
-          metrics.drop(ServerMetrics.Drop.RATE_LIMITED);
-          if (e.hasPublish() && e.getPublish().getClientSequence() > 0 && session != null) {
-            // Refuse just this publish, retryably: the client keeps it and resends it later.
-            send(env().setError(Error.newBuilder().setCode(ErrorCode.ERROR_CODE_RATE_LIMITED)
-                .setMessage("over " + config.maxInboundPerSecond() + " messages/s").setRetryable(true)
-                .setRetryAfterMs(1_000).setClientSequence(e.getPublish().getClientSequence())).build());
-          } else {
-            fail(4029, "rate limited; retry-after=1");
-          }
-          return null;
-        }
-        if (session == null && !e.hasHello()) {
-          send(error(ErrorCode.ERROR_CODE_PROTOCOL, "Hello expected first", false, 0));
-          fail(1002, "Hello expected first");
-          return null;
-        }
-        switch (e.getKindCase()) {
-          case HELLO -> onHello(e.getHello());
-          case PUBLISH -> {
-            return onPublish(e.getPublish());
-          }
-          case SUBSCRIBE -> onSubscribe(e.getSubscribe());
-          case UNSUBSCRIBE -> {
-            subscriptions.remove(e.getUnsubscribe().getTopic());
-            session.subscriptions.remove(e.getUnsubscribe().getTopic());
-          }
-          case REPLAY_REQUEST -> {
-            if (!refused(e.getReplayRequest().getFrom().getTopic())) replay(e.getReplayRequest().getFrom(), null);
-          }
-          case DELIVER_ACK -> onDeliverAck(e.getDeliverAck().getPositionsList());
-          case PING -> send(env().setPong(Pong.newBuilder().setNonce(e.getPing().getNonce())
-              .setPingSentAtMs(e.getPing().getSentAtMs()).setSentAtMs(clock.getAsLong())).build());
-          case PONG -> { }
-          case REQUEST -> {
-            return onRequest(e.getRequest());
-          }
-          default -> send(error(ErrorCode.ERROR_CODE_PROTOCOL, "unexpected " + e.getKindCase(), false, 0));
+    private @Nullable Runnable handle(byte[] bytes) {
+      if (closed) return null;
+      boolean withinRate = takeToken();
+      Envelope e;
+      try {
+        e = Envelope.parseFrom(bytes);
+      } catch (InvalidProtocolBufferException ex) {
+        metrics.drop(ServerMetrics.Drop.MALFORMED);
+        send(error(ErrorCode.ERROR_CODE_PROTOCOL, "malformed envelope", false, 0));
+        fail(1002, "malformed envelope");
+        return null;
+      }
+      metrics.received(e);
+      if (e.getProtocolVersion() != 1) {
+        send(error(ErrorCode.ERROR_CODE_UNSUPPORTED_VERSION, "protocol version 1 only", false, 0));
+        fail(1002, "unsupported version");
+        return null;
+      }
+      if (!withinRate) {
+        metrics.drop(ServerMetrics.Drop.RATE_LIMITED);
+        if (e.hasPublish() && e.getPublish().getClientSequence() > 0 && session != null) {
+          // Refuse just this publish, retryably: the client keeps it and resends it later.
+          send(env().setError(Error.newBuilder().setCode(ErrorCode.ERROR_CODE_RATE_LIMITED)
+              .setMessage("over " + config.maxInboundPerSecond() + " messages/s").setRetryable(true)
+              .setRetryAfterMs(1_000).setClientSequence(e.getPublish().getClientSequence())).build());
+        } else {
+          fail(4029, "rate limited; retry-after=1");
         }
         return null;
       }
+      if (session == null && !e.hasHello()) {
+        send(error(ErrorCode.ERROR_CODE_PROTOCOL, "Hello expected first", false, 0));
+        fail(1002, "Hello expected first");
+        return null;
+      }
+      switch (e.getKindCase()) {
+        case HELLO -> {
+          return onHello(e.getHello());
+        }
+        case PUBLISH -> {
+          return onPublish(e.getPublish());
+        }
+        case SUBSCRIBE -> {
+          return onSubscribe(e.getSubscribe());
+        }
+        case UNSUBSCRIBE -> {
+          String topic = e.getUnsubscribe().getTopic();
+          detach(topic);
+          session.subscriptions.remove(topic);
+          String token = session.token;
+          return () -> backplane.unsubscribed(token, topic);
+        }
+        case REPLAY_REQUEST -> {
+          TopicPosition from = e.getReplayRequest().getFrom();
+          if (refused(from.getTopic())) return null;
+          return () -> replay(from);
+        }
+        case DELIVER_ACK -> { } // history is bounded by count and age, not by what was acknowledged
+        case PING -> send(env().setPong(Pong.newBuilder().setNonce(e.getPing().getNonce())
+            .setPingSentAtMs(e.getPing().getSentAtMs()).setSentAtMs(clock.getAsLong())).build());
+        case PONG -> { }
+        case REQUEST -> {
+          return onRequest(e.getRequest());
+        }
+        default -> send(error(ErrorCode.ERROR_CODE_PROTOCOL, "unexpected " + e.getKindCase(), false, 0));
+      }
+      return null;
     }
 
     /** A text message: protocol v1 is binary only. */
@@ -390,10 +457,18 @@ public final class ProtocolEngine implements ServerFaults {
     public void onClose() {
       synchronized (lock) {
         closed = true;
-        connections.remove(this);
-        if (session != null) liveByClient.remove(session.key, this);
+        forget();
         if (sockets.remove(this) && sockets.isEmpty()) lock.notifyAll();
-        if (session != null && session.live == this) session.live = null;
+      }
+    }
+
+    /** Caller holds the lock: this connection takes no more part. */
+    private void forget() {
+      connections.remove(this);
+      if (session != null) liveByClient.remove(session.key, this);
+      for (String topic : subscriptions.keySet()) {
+        Tail t = tails.get(topic);
+        if (t != null) t.subscribers.remove(this);
       }
     }
 
@@ -407,75 +482,91 @@ public final class ProtocolEngine implements ServerFaults {
       return true;
     }
 
-    private void onHello(Hello hello) {
-      if (session != null) {
+    private @Nullable Runnable onHello(Hello hello) {
+      if (session != null || greeting) {
         send(error(ErrorCode.ERROR_CODE_PROTOCOL, "second Hello", false, 0));
-        return;
+        return null;
       }
       if (hello.getClientId().isEmpty()) {
         send(error(ErrorCode.ERROR_CODE_PROTOCOL, "client_id required", false, 0));
         fail(1002, "client_id required");
-        return;
+        return null;
       }
-      String key = keyOf(hello.getClientId());
-      if (pendingByClient.getOrDefault(key, 0) > 0) {
-        // Its earlier publishes are still being applied: the Welcome's last_client_sequence could
-        // not yet say which of them the server has. Come back in a moment.
-        send(env().setError(Error.newBuilder().setCode(ErrorCode.ERROR_CODE_OVERLOADED)
-            .setMessage("this client's publishes are still being applied").setRetryable(true)
-            .setRetryAfterMs(1_000)).build());
-        fail(1013, "try again later; retry-after=1");
-        return;
-      }
-      ServerSession s = sessions.get(hello.getResumeToken().toStringUtf8());
-      boolean resumed = s != null && s.key.equals(key);
-      if (!resumed) {
-        byte[] raw = new byte[18];
-        tokens.nextBytes(raw);
-        s = new ServerSession(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw),
-            hello.getClientId(), key);
-        sessions.put(s.token, s);
-      }
-      if (s.live != null && s.live != this) {
-        s.live.fail(1008, "session taken over by a newer connection");
-      }
-      s.live = this;
-      session = s;
-      liveByClient.put(key, this);
-      ClientSequences done = completed.computeIfAbsent(key, id -> new ClientSequences());
-      send(env().setWelcome(Welcome.newBuilder()
-          .setSessionId("s" + (++sessionCounter))
-          .setResumeToken(ByteString.copyFromUtf8(s.token))
-          .setResumed(resumed)
-          .setHeartbeatIntervalMs(config.heartbeatHintMillis())
-          .setMaxMessageBytes(config.maxMessageBytes())
-          // Fewer than the rate limit's burst, so a reconnecting client's resend is never refused.
-          .setMaxInflight(Math.max(1, Math.min(1_000, config.maxInboundPerSecond())))
-          .setLastClientSequence(lastClientSequence(key, done, resumed))
-          .setServerTimeMs(clock.getAsLong())).build());
-      if (resumed) {
-        // Asked again: this connection's token (or the policy) may no longer grant what the
-        // session had.
-        for (Subscribe sub : new ArrayList<>(s.subscriptions.values())) {
-          if (refused(sub.getTopic())) {
-            s.subscriptions.remove(sub.getTopic());
-          } else {
-            subscriptions.put(sub.getTopic(), new Subscription(sub));
+      greeting = true;
+      String clientId = hello.getClientId();
+      String key = keyOf(clientId);
+      String offered = hello.getResumeToken().toStringUtf8();
+      return () -> {
+        Backplane.Ledger ledger = backplane.ledger(key);
+        if (ledger.pending()) {
+          // Its earlier publishes are still being applied (here or on another node): the Welcome's
+          // last_client_sequence could not yet say which of them the server has.
+          synchronized (lock) {
+            send(env().setError(Error.newBuilder().setCode(ErrorCode.ERROR_CODE_OVERLOADED)
+                .setMessage("this client's publishes are still being applied").setRetryable(true)
+                .setRetryAfterMs(1_000)).build());
+            fail(1013, "try again later; retry-after=1");
+          }
+          return;
+        }
+        Backplane.StoredSession stored = offered.isEmpty() ? null : backplane.session(offered);
+        boolean resumed = stored != null && stored.clientKey().equals(key);
+        String token = resumed ? offered : newToken();
+        if (!resumed) backplane.createSession(token, key);
+        List<Subscribe> kept = new ArrayList<>();
+        List<String> dropped = new ArrayList<>();
+        synchronized (lock) {
+          if (closed) return;
+          ServerSession s = new ServerSession(token, clientId, key);
+          Connection before = liveByClient.put(key, this);
+          if (before != null && before != this && before.session != null && before.session.token.equals(token)) {
+            before.fail(1008, "session taken over by a newer connection");
+          }
+          session = s;
+          greeting = false;
+          long last = ledger.cumulative();
+          // A resumed session (a client that still holds its unacknowledged messages) is told only
+          // up to below its lowest remembered rejection, so that it sends that message again and is
+          // answered with the rejection. A new session gets the whole mark, so that a restarted
+          // client never reuses a sequence the server has seen.
+          if (resumed && ledger.lowestRejection() > 0) last = Math.min(last, ledger.lowestRejection() - 1);
+          send(env().setWelcome(Welcome.newBuilder()
+              .setSessionId("s" + (++sessionCounter))
+              .setResumeToken(ByteString.copyFromUtf8(token))
+              .setResumed(resumed)
+              .setHeartbeatIntervalMs(config.heartbeatHintMillis())
+              .setMaxMessageBytes(config.maxMessageBytes())
+              // Fewer than the rate limit's burst, so a reconnecting client's resend is never refused.
+              .setMaxInflight(Math.max(1, Math.min(1_000, config.maxInboundPerSecond())))
+              .setLastClientSequence(last)
+              .setServerTimeMs(clock.getAsLong())).build());
+          if (resumed) {
+            // Asked again: this connection's token (or the policy) may no longer grant what the
+            // session had.
+            for (Subscribe sub : stored.subscriptions().values()) {
+              if (refused(sub.getTopic())) {
+                dropped.add(sub.getTopic());
+              } else {
+                s.subscriptions.put(sub.getTopic(), sub);
+                kept.add(sub);
+              }
+            }
           }
         }
-        for (TopicPosition p : hello.getPositionsList()) {
-          if (s.subscriptions.containsKey(p.getTopic())) replay(p, null);
+        for (String topic : dropped) backplane.unsubscribed(token, topic);
+        Map<String, TopicPosition> positions = new HashMap<>();
+        for (TopicPosition p : hello.getPositionsList()) positions.put(p.getTopic(), p);
+        for (Subscribe sub : kept) {
+          attach(sub, positions.get(sub.getTopic()), false);
         }
-      } else {
-        s.subscriptions.clear();
-      }
+      };
     }
 
-    /** Returns the call of the application's handler, to run outside the lock, or null. */
-    private Runnable onPublish(Publish p) {
+    /** Returns the publish's handling, to run outside the lock, or null. */
+    private @Nullable Runnable onPublish(Publish p) {
       String clientId = session.clientId;
       String key = session.key;
-      Refusal refusal = check(p.getTopic(), TopicUse.PUBLISH);
+      Refusal refusal = check(clientId, p.getTopic(), TopicUse.PUBLISH);
       boolean late = p.getDeadlineMs() != 0 && p.getDeadlineMs() < clock.getAsLong();
       if (p.getDelivery() == DeliveryMode.DELIVERY_MODE_BEST_EFFORT || p.getClientSequence() == 0) {
         if (refusal != null) {
@@ -490,59 +581,102 @@ public final class ProtocolEngine implements ServerFaults {
         }
         if (draining) return null; // best effort: may be dropped
         metrics.publishAccepted(p.getTopic());
+        if (publishHandler == PublishHandler.APPEND_TO_TOPIC) {
+          return () -> publish(p.getTopic(), p.getKey(), p.getPayload().toByteArray());
+        }
         ClientPublish publish = clientPublish(clientId, subject, p);
         return () -> call(publish); // nothing to acknowledge
       }
       long sequence = p.getClientSequence();
-      ClientSequences seen = received.computeIfAbsent(key, id -> new ClientSequences());
-      ClientSequences done = completed.computeIfAbsent(key, id -> new ClientSequences());
-      if (draining && !seen.isSettled(sequence)) {
+      if (draining) {
         // Not taken: the client keeps it and sends it again, to this node's successor.
         send(env().setError(Error.newBuilder().setCode(ErrorCode.ERROR_CODE_OVERLOADED)
             .setMessage("the server is shutting down").setRetryable(true).setRetryAfterMs(1_000)
             .setClientSequence(sequence)).build());
         return null;
       }
-      if (!seen.settle(sequence, config.dedupeWindow())) {
-        // A duplicate. Answered again if its handling is over (the first answer may be what was
-        // lost); otherwise the answer follows when it is over.
-        if (done.isSettled(sequence)) {
-          java.util.TreeMap<Long, Error> rejected = rejections.get(key);
-          Error rejection = rejected == null ? null : rejected.get(sequence);
-          if (rejection != null) send(env().setError(rejection).build());
-          ack(done.cumulative, sequence);
-        }
-        return null;
-      }
-      if (late) metrics.drop(ServerMetrics.Drop.EXPIRED);
-      if (refusal != null || late) {
-        completed(key, sequence, refusal == null ? null : refusal.message(),
-            refusal == null ? null : errorCode(refusal));
-        return null;
-      }
-      metrics.publishAccepted(p.getTopic());
-      ClientPublish publish = clientPublish(clientId, subject, p);
       inFlight++;
-      pendingByClient.merge(key, 1, Integer::sum);
-      // The completion is handed to the server's timer thread, so that an application completing
-      // its stage while holding a lock of its own never meets the engine's lock on that thread.
-      return () -> call(publish).whenCompleteAsync((ignored, failure) -> {
-        String rejection = null;
-        if (failure != null) {
-          Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-              ? failure.getCause() : failure;
-          rejection = cause instanceof PublishHandler.Rejected ? String.valueOf(cause.getMessage())
-              : "the server could not apply this publish";
-        }
-        synchronized (lock) {
-          try {
-            completed(key, sequence, rejection, ErrorCode.ERROR_CODE_REJECTED);
-          } finally {
-            pendingByClient.computeIfPresent(key, (id, n) -> n > 1 ? n - 1 : null);
-            handlerDone();
+      return () -> {
+        boolean handedOver = false;
+        try {
+          handedOver = handle(p, clientId, key, refusal, late);
+        } catch (Backplane.Unavailable e) {
+          synchronized (lock) {
+            metrics.drop(ServerMetrics.Drop.UNAVAILABLE);
+            // Not stored, not acknowledged: the client keeps it and sends it again later.
+            send(env().setError(Error.newBuilder().setCode(ErrorCode.ERROR_CODE_OVERLOADED)
+                .setMessage("the server's store is unavailable").setRetryable(true)
+                .setRetryAfterMs(UNAVAILABLE_RETRY_MS).setClientSequence(sequence)).build());
+          }
+        } finally {
+          if (!handedOver) {
+            synchronized (lock) {
+              handlerDone();
+            }
           }
         }
-      }, timers);
+      };
+    }
+
+    /**
+     * Claims the publish in the ledger and handles it. Returns true if its completion was handed to
+     * the application's stage (which then ends the in-flight count).
+     */
+    private boolean handle(Publish p, String clientId, String key, @Nullable Refusal refusal, boolean late) {
+      long sequence = p.getClientSequence();
+      Backplane.Claim claim = backplane.claim(key, sequence);
+      switch (claim.state()) {
+        case SETTLED -> {
+          // A duplicate whose handling is over: answered again (the first answer may be what was lost).
+          synchronized (lock) {
+            if (claim.rejection() != null) send(env().setError(claim.rejection()).build());
+            ack(claim.cumulative(), sequence);
+          }
+          return false;
+        }
+        case PENDING -> {
+          return false; // answered when its handling is over
+        }
+        case NEW -> { }
+      }
+      if (refusal != null || late) {
+        if (late) metrics.drop(ServerMetrics.Drop.EXPIRED);
+        Error rejection = refusal == null ? null : Error.newBuilder().setCode(errorCode(refusal))
+            .setMessage(refusal.message()).setClientSequence(sequence).build();
+        settle(key, sequence, rejection, false);
+        return false;
+      }
+      metrics.publishAccepted(p.getTopic());
+      if (publishHandler == PublishHandler.APPEND_TO_TOPIC) {
+        long cumulative;
+        try {
+          cumulative = backplane.appendAndComplete(key, sequence, p.getTopic(), p.getKey(), p.getPayload(),
+              clock.getAsLong());
+        } catch (Backplane.Unavailable e) {
+          releaseLater(key, sequence);
+          throw e;
+        }
+        synchronized (lock) {
+          completed(key, sequence, null, cumulative);
+        }
+        return false;
+      }
+      ClientPublish publish = clientPublish(clientId, subject, p);
+      // The completion runs on the server's work threads, so that an application completing its
+      // stage while holding a lock of its own never meets the engine's lock (or the store) on its thread.
+      call(publish).whenCompleteAsync((ignored, failure) -> {
+        Error rejection = null;
+        if (failure != null) {
+          Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+              ? failure.getCause() : failure;
+          String reason = cause instanceof PublishHandler.Rejected ? String.valueOf(cause.getMessage())
+              : "the server could not apply this publish";
+          rejection = Error.newBuilder().setCode(ErrorCode.ERROR_CODE_REJECTED).setMessage(reason)
+              .setClientSequence(sequence).build();
+        }
+        settle(key, sequence, rejection, true);
+      }, work);
+      return true;
     }
 
     /** Calls the handler; a handler that throws is a failed stage. */
@@ -552,11 +686,11 @@ public final class ProtocolEngine implements ServerFaults {
         if (stage == null) throw new NullPointerException("PublishHandler returned null");
         return stage;
       } catch (Throwable e) { // an Error too: the publish must still be answered
-        return java.util.concurrent.CompletableFuture.failedFuture(e);
+        return CompletableFuture.failedFuture(e);
       }
     }
 
-    private void ack(long cumulative, long sequence) {
+    void ack(long cumulative, long sequence) {
       if (dropAcks) return;
       Envelope ack = env().setPublishAck(PublishAck.newBuilder().setCumulative(cumulative)
           .addSequences(sequence)).build();
@@ -572,76 +706,121 @@ public final class ProtocolEngine implements ServerFaults {
       }
     }
 
-    private void onSubscribe(Subscribe sub) {
-      if (refused(sub.getTopic())) return; // not recorded: a resumed session does not bring it back
+    private @Nullable Runnable onSubscribe(Subscribe sub) {
+      if (refused(sub.getTopic())) return null; // not recorded: a resumed session does not bring it back
       if (!subscriptions.containsKey(sub.getTopic()) && subscriptions.size() >= maxSubscriptions) {
         send(env().setError(Error.newBuilder().setCode(ErrorCode.ERROR_CODE_FORBIDDEN)
             .setMessage("at most " + maxSubscriptions + " subscriptions per connection").setRetryable(false)
             .setTopic(sub.getTopic())).build());
-        return;
+        return null;
       }
-      Subscription s = new Subscription(sub);
-      subscriptions.put(sub.getTopic(), s);
       session.subscriptions.put(sub.getTopic(), sub);
-      TopicLog log = topic(sub.getTopic());
-      if (sub.hasFrom() && sub.getFrom().getEpoch() != 0 && !s.latest) {
-        replay(sub.getFrom(), sub);
-      } else {
-        subscribed(sub, log);
+      String token = session.token;
+      boolean replays = sub.hasFrom() && sub.getFrom().getEpoch() != 0
+          && sub.getMode() != SubscriptionMode.SUBSCRIPTION_MODE_LATEST;
+      return () -> {
+        backplane.subscribed(token, sub);
+        attach(sub, replays ? sub.getFrom() : null, true);
+      };
+    }
+
+    /**
+     * Outside the lock: makes this connection a subscriber of {@code sub}'s topic from where this
+     * node has delivered it, after replaying what followed {@code from} (null: no replay), and
+     * answers with Subscribed if {@code answer}.
+     */
+    private void attach(Subscribe sub, @Nullable TopicPosition from, boolean answer) {
+      String topic = sub.getTopic();
+      for (int attempt = 0; ; attempt++) {
+        boolean watched;
+        synchronized (lock) {
+          watched = tails.containsKey(topic);
+        }
+        Backplane.Position position = watched ? null : backplane.position(topic);
+        Backplane.History history = from == null ? null : backplane.read(topic, from.getEpoch(), from.getSequence());
+        synchronized (lock) {
+          if (closed) return;
+          Tail t = tails.get(topic);
+          if (t == null) {
+            if (position == null) continue; // forgotten meanwhile: look again
+            t = new Tail(position.epoch(), position.nextSequence() - 1);
+            tails.put(topic, t);
+            backplane.watch(topic, t.epoch, t.cursor);
+          }
+          if (history != null && attempt < 5 && (history.position().epoch() != t.epoch
+              || history.position().nextSequence() - 1 < t.cursor)) {
+            continue; // this node delivered more than was read: read again
+          }
+          subscriptions.put(topic, new Subscription(sub));
+          t.subscribers.add(this);
+          if (history != null) {
+            replayed(from, history, t, answer ? sub : null);
+          } else if (answer) {
+            subscribed(sub, t.epoch, t.cursor + 1);
+          }
+          return;
+        }
       }
+    }
+
+    /** A ReplayRequest: what followed {@code from}, or a discontinuity and what is held. */
+    private void replay(TopicPosition from) {
+      Backplane.History history = backplane.read(from.getTopic(), from.getEpoch(), from.getSequence());
+      synchronized (lock) {
+        Tail t = tails.get(from.getTopic());
+        long upTo = t != null && t.epoch == history.position().epoch() ? t.cursor : Long.MAX_VALUE;
+        replayed(from, history, upTo, null);
+      }
+    }
+
+    private void replayed(TopicPosition from, Backplane.History history, Tail t, @Nullable Subscribe answering) {
+      replayed(from, history, t.epoch == history.position().epoch() ? t.cursor : Long.MAX_VALUE, answering);
+    }
+
+    /** Caller holds the lock. Sends the replay of {@code history} up to {@code upTo}. */
+    private void replayed(TopicPosition from, Backplane.History history, long upTo, @Nullable Subscribe answering) {
+      Backplane.Position at = history.position();
+      if (!history.continuous()) {
+        Discontinuity.Reason reason = from.getEpoch() != at.epoch()
+            ? Discontinuity.Reason.REASON_EPOCH_CHANGED : Discontinuity.Reason.REASON_HISTORY_TRIMMED;
+        metrics.discontinuity(reason == Discontinuity.Reason.REASON_EPOCH_CHANGED ? "epoch_changed" : "history_trimmed");
+        send(env().setDiscontinuity(Discontinuity.newBuilder().setTopic(from.getTopic()).setFrom(from)
+            .setEpoch(at.epoch()).setNextSequence(at.oldestSequence()).setReason(reason)).build());
+      }
+      long next = upTo == Long.MAX_VALUE ? at.nextSequence() : upTo + 1;
+      if (answering != null) subscribed(answering, at.epoch(), next);
+      int sent = 0;
+      for (Deliver d : history.messages()) {
+        if (d.getSequence() >= next) break;
+        send(env().setDeliver(d.toBuilder().setReplay(true)).build());
+        sent++;
+      }
+      metrics.replayed(sent);
     }
 
     /** Sends the application's refusal of subscribing to {@code topic}, if it refuses; true then. */
     private boolean refused(String topic) {
-      Refusal refusal = check(topic, TopicUse.SUBSCRIBE);
+      Refusal refusal = check(session.clientId, topic, TopicUse.SUBSCRIBE);
       if (refusal == null) return false;
       send(env().setError(Error.newBuilder().setCode(errorCode(refusal)).setMessage(refusal.message())
           .setRetryable(false).setTopic(topic)).build());
       return true;
     }
 
-    private void subscribed(Subscribe sub, TopicLog log) {
+    private void subscribed(Subscribe sub, long epoch, long nextSequence) {
       send(env().setSubscribed(Subscribed.newBuilder().setTopic(sub.getTopic())
-          .setRequestId(sub.getRequestId()).setEpoch(log.epoch()).setNextSequence(log.nextSequence())).build());
+          .setRequestId(sub.getRequestId()).setEpoch(epoch).setNextSequence(nextSequence)).build());
     }
 
-    /** Replays after {@code from}, or reports a discontinuity and replays what is held. */
-    private void replay(TopicPosition from, Subscribe answering) {
-      TopicLog log = topic(from.getTopic());
-      List<Deliver> replay;
-      if (log.canReplayAfter(from.getEpoch(), from.getSequence())) {
-        replay = log.after(from.getSequence());
-      } else {
-        Discontinuity.Reason reason = from.getEpoch() != log.epoch()
-            ? Discontinuity.Reason.REASON_EPOCH_CHANGED : Discontinuity.Reason.REASON_HISTORY_TRIMMED;
-        metrics.discontinuity(reason == Discontinuity.Reason.REASON_EPOCH_CHANGED ? "epoch_changed" : "history_trimmed");
-        send(env().setDiscontinuity(Discontinuity.newBuilder().setTopic(from.getTopic()).setFrom(from)
-            .setEpoch(log.epoch()).setNextSequence(log.oldestSequence()).setReason(reason)).build());
-        replay = log.all();
-      }
-      if (answering != null) subscribed(answering, log);
-      metrics.replayed(replay.size());
-      for (Deliver d : replay) send(env().setDeliver(d).build());
-    }
-
-    private void onDeliverAck(List<TopicPosition> positions) {
-      for (TopicPosition p : positions) {
-        session.acked.put(p.getTopic(), p.getSequence());
-        // History every subscribed session has acknowledged is no longer needed for replay.
-        long min = Long.MAX_VALUE;
-        for (ServerSession s : sessions.values()) {
-          if (s.subscriptions.containsKey(p.getTopic())) min = Math.min(min, s.acked.getOrDefault(p.getTopic(), 0L));
-        }
-        TopicLog log = topic(p.getTopic());
-        if (min != Long.MAX_VALUE && min > 0 && p.getEpoch() == log.epoch()) {
-          int keep = (int) Math.max(0, Math.min(config.historySize(), log.nextSequence() - 1 - min));
-          log.trim(Math.max(keep, 1), Long.MIN_VALUE);
-        }
-      }
+    /** Caller holds the lock. */
+    private void detach(String topic) {
+      subscriptions.remove(topic);
+      Tail t = tails.get(topic);
+      if (t != null) t.subscribers.remove(this);
     }
 
     /** Returns the call of the application's handler, to run outside the lock. */
-    private Runnable onRequest(Request r) {
+    private @Nullable Runnable onRequest(Request r) {
       ClientRequest request = new ClientRequest(session.clientId, subject, r.getMethod(), r.getPayload().toByteArray());
       long id = r.getRequestId();
       if (draining) {
@@ -656,7 +835,7 @@ public final class ProtocolEngine implements ServerFaults {
           stage = requestHandler.onRequest(request);
           if (stage == null) throw new NullPointerException("RequestHandler returned null");
         } catch (Throwable e) { // an Error too: the request must still be answered
-          stage = java.util.concurrent.CompletableFuture.failedFuture(e);
+          stage = CompletableFuture.failedFuture(e);
         }
         stage.whenCompleteAsync((reply, failure) -> {
           Response response = failure != null || reply == null
@@ -670,7 +849,7 @@ public final class ProtocolEngine implements ServerFaults {
               handlerDone();
             }
           }
-        }, timers);
+        }, work);
       };
     }
 
@@ -716,23 +895,69 @@ public final class ProtocolEngine implements ServerFaults {
     private void fail(int code, String reason) {
       if (closed) return;
       closed = true;
-      connections.remove(this);
-      if (session != null) liveByClient.remove(session.key, this);
+      forget();
       peer.close(code, reason);
     }
   }
 
   /**
-   * Caller holds the lock. What a Welcome tells the client keyed {@code key} the server has:
-   * every sequence whose handling is over; for a resumed session (a client that still holds its
-   * unacknowledged messages) only up to below its lowest remembered rejection, so that it sends
-   * that message again and is answered with the rejection. A client starting a new session gets
-   * the whole mark, so that it never reuses a sequence the server has seen.
+   * Records the end of a claimed publish's handling in the ledger, then tells the client. A write
+   * the store refuses is tried again until it succeeds: the publish's effect has happened, so its
+   * record must follow. Ends the in-flight count if {@code counted}.
    */
-  private long lastClientSequence(String key, ClientSequences done, boolean resumed) {
-    java.util.TreeMap<Long, Error> rejected = rejections.get(key);
-    if (!resumed || rejected == null || rejected.isEmpty()) return done.cumulative;
-    return Math.min(done.cumulative, rejected.firstKey() - 1);
+  private void settle(String key, long sequence, @Nullable Error rejection, boolean counted) {
+    long cumulative;
+    try {
+      cumulative = backplane.complete(key, sequence, rejection);
+    } catch (Backplane.Unavailable e) {
+      metrics.drop(ServerMetrics.Drop.UNAVAILABLE);
+      timers.schedule(() -> work.execute(() -> settle(key, sequence, rejection, counted)),
+          STORE_RETRY_MS, TimeUnit.MILLISECONDS);
+      return;
+    } catch (RuntimeException e) {
+      if (counted) {
+        synchronized (lock) {
+          handlerDone();
+        }
+      }
+      throw e;
+    }
+    synchronized (lock) {
+      try {
+        completed(key, sequence, rejection, cumulative);
+      } finally {
+        if (counted) handlerDone();
+      }
+    }
+  }
+
+  /** Gives a claim back once the store answers again, so that the client's resend is taken afresh. */
+  private void releaseLater(String key, long sequence) {
+    timers.schedule(() -> work.execute(() -> {
+      try {
+        backplane.release(key, sequence);
+      } catch (Backplane.Unavailable e) {
+        releaseLater(key, sequence);
+      }
+    }), STORE_RETRY_MS, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Caller holds the lock. The handling of the publish {@code sequence} of the client keyed {@code
+   * key} is over and recorded: rejected with {@code rejection} (null: accepted). Tells the client on
+   * its live connection on this node, if any; otherwise it learns from its next Welcome.
+   */
+  private void completed(String key, long sequence, @Nullable Error rejection, long cumulative) {
+    Connection live = liveByClient.get(key);
+    if (live == null || live.closed) return;
+    if (rejection != null) live.send(env().setError(rejection).build());
+    live.ack(cumulative, sequence);
+  }
+
+  private String newToken() {
+    byte[] raw = new byte[18];
+    tokens.nextBytes(raw);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
   }
 
   /**
@@ -802,29 +1027,6 @@ public final class ProtocolEngine implements ServerFaults {
     synchronized (lock) {
       for (Connection c : new ArrayList<>(connections)) c.fail(code, reason);
     }
-  }
-
-  /**
-   * Caller holds the lock. The handling of the publish {@code sequence} of the client keyed
-   * {@code clientId} (see {@link Connection#keyOf}) is over:
-   * rejected with {@code rejection} (null: accepted). Tells the client on the session's live
-   * connection, whichever that is now.
-   */
-  private void completed(String clientId, long sequence, String rejection, ErrorCode code) {
-    ClientSequences done = completed.computeIfAbsent(clientId, id -> new ClientSequences());
-    done.settle(sequence, config.dedupeWindow());
-    Error error = rejection == null ? null
-        : Error.newBuilder().setCode(code).setMessage(rejection).setClientSequence(sequence).build();
-    if (error != null) {
-      java.util.TreeMap<Long, Error> rejected = rejections.computeIfAbsent(clientId, id -> new java.util.TreeMap<>());
-      rejected.put(sequence, error);
-      if (rejected.size() > REMEMBERED_REJECTIONS) rejected.pollFirstEntry();
-    }
-    Connection live = liveByClient.get(clientId);
-    // Without a live connection the client is told when it comes back (see lastClientSequence).
-    if (live == null || live.closed) return;
-    if (error != null) live.send(env().setError(error).build());
-    live.ack(done.cumulative, sequence);
   }
 
   private static ClientPublish clientPublish(String clientId, String subject, Publish p) {

@@ -19,7 +19,9 @@ import java.util.function.ToDoubleFunction;
 public final class ServerMetrics {
   /** Why a message or a connection was dropped. */
   public enum Drop {
-    SLOW_CONSUMER, RATE_LIMITED, TOO_LARGE, MALFORMED, CONFLATED, EXPIRED
+    SLOW_CONSUMER, RATE_LIMITED, TOO_LARGE, MALFORMED, CONFLATED, EXPIRED,
+    /** Work refused, or a write retried, because the store could not be reached. */
+    UNAVAILABLE
   }
 
   private final MeterRegistry registry;

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * One topic's stream: its epoch, its next sequence and a replay history bounded by size and age.
- * Guarded by the engine's lock.
+ * Guarded by the in-memory backplane's lock.
  */
 final class TopicLog {
   final String topic;
@@ -53,18 +53,13 @@ final class TopicLog {
     return epoch == this.epoch && sequence + 1 >= oldestSequence() && sequence < nextSequence;
   }
 
-  /** Messages after {@code sequence}, flagged as replays. */
-  List<Deliver> after(long sequence) {
+  /** Messages after {@code sequence}, flagged as replays if {@code replay}. */
+  List<Deliver> after(long sequence, boolean replay) {
     List<Deliver> out = new ArrayList<>();
     for (Deliver d : history) {
-      if (d.getSequence() > sequence) out.add(d.toBuilder().setReplay(true).build());
+      if (d.getSequence() > sequence) out.add(replay ? d.toBuilder().setReplay(true).build() : d);
     }
     return out;
-  }
-
-  /** Everything held, flagged as replays (after a discontinuity). */
-  List<Deliver> all() {
-    return after(0);
   }
 
   /** Starts a new epoch: the history is gone, sequences restart at 1. */
