@@ -13,7 +13,7 @@ import redis.embedded.core.ExecutableProvider;
 
 /**
  * A real {@code redis-server} for the server's tests, on a free loopback port, with nothing
- * persisted. It is the machine's own {@code redis-server} when one is on the PATH (Debian's 7.0,
+ * persisted (or, from {@link #startPersistent}, an append-only file fsynced on every write). It is the machine's own {@code redis-server} when one is on the PATH (Debian's 7.0,
  * say), else the binary embedded-redis ships for linux-amd64 (6.2), so the test command needs
  * no install step ({@code -Dcorridor.redis.embedded=true} picks the shipped binary even where
  * one is installed). It can be stopped and started again on the same port, as a Redis outage.
@@ -23,19 +23,36 @@ final class RedisFixture implements AutoCloseable {
   private final int port;
   private final RedisServer server;
 
-  private RedisFixture(int port) throws IOException {
+  private RedisFixture(int port, java.nio.file.Path dir) throws IOException {
     this.port = port;
-    this.server = RedisServer.newRedisServer().executableProvider(executable()).port(port).bind("127.0.0.1")
-        .setting("save \"\"").setting("appendonly no").onShutdownForceStop(true).build();
+    var builder = RedisServer.newRedisServer().executableProvider(executable()).port(port).bind("127.0.0.1")
+        .setting("save \"\"");
+    if (dir == null) {
+      builder.setting("appendonly no");
+    } else {
+      // Every write on disk before Redis answers it, as a deployment that must not lose an
+      // acknowledged publish runs it.
+      builder.setting("appendonly yes").setting("appendfsync always").setting("dir " + dir.toAbsolutePath());
+    }
+    this.server = builder.onShutdownForceStop(true).build();
   }
 
   /** Starts one on a free port. */
   static RedisFixture start() throws IOException {
+    return start(null);
+  }
+
+  /** Starts one on a free port that keeps an append-only file in {@code dir}, so a restart keeps its data. */
+  static RedisFixture startPersistent(java.nio.file.Path dir) throws IOException {
+    return start(dir);
+  }
+
+  private static RedisFixture start(java.nio.file.Path dir) throws IOException {
     int port;
     try (ServerSocket probe = new ServerSocket(0)) {
       port = probe.getLocalPort();
     }
-    RedisFixture redis = new RedisFixture(port);
+    RedisFixture redis = new RedisFixture(port, dir);
     redis.server.start();
     return redis;
   }
@@ -59,7 +76,7 @@ final class RedisFixture implements AutoCloseable {
     return "redis://127.0.0.1:" + port;
   }
 
-  /** Stops the server; what it held is gone (nothing is persisted). */
+  /** Stops the server; what it held is gone unless it was started persistent. */
   void stop() throws IOException {
     server.stop();
   }

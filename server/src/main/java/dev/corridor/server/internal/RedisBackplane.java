@@ -263,7 +263,7 @@ public final class RedisBackplane implements Backplane {
   @Override
   public synchronized void connect() throws IOException {
     if (running) return;
-    resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1)
+    resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
         .reconnectDelay(Delay.constant(Duration.ofMillis(200))).build();
     client = RedisClient.create(resources, uri);
     client.setOptions(ClientOptions.builder().autoReconnect(true)
@@ -513,7 +513,7 @@ public final class RedisBackplane implements Backplane {
             // The engine's fault, not the stream's: the tail goes on.
           }
         }
-      } catch (RedisException e) {
+      } catch (RuntimeException e) { // Redis away (or a reply not expected): the tail outlives it
         if (!running) return;
         resync = true;
         sleep(200);
