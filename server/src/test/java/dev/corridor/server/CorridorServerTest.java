@@ -29,6 +29,11 @@ import org.junit.jupiter.api.Test;
  * history and resume, limits.
  */
 class CorridorServerTest {
+  /** A builder on the engine under test; {@link CorridorServerOnRedisTest} runs every test on Redis. */
+  CorridorServer.Builder newBuilder() {
+    return CorridorServer.builder();
+  }
+
   private final List<ClientPublish> handled = new CopyOnWriteArrayList<>();
   private final List<CompletableFuture<Void>> pending = new CopyOnWriteArrayList<>();
   private CorridorServer server;
@@ -50,7 +55,7 @@ class CorridorServerTest {
 
   /** A server whose publish handler records each publish and leaves its stage to the test. */
   private CorridorServer startDeferring() throws Exception {
-    return start(CorridorServer.builder().topicPolicy(POLICY).onPublish(p -> {
+    return start(newBuilder().topicPolicy(POLICY).onPublish(p -> {
       handled.add(p);
       CompletableFuture<Void> stage = new CompletableFuture<>();
       pending.add(stage);
@@ -106,7 +111,7 @@ class CorridorServerTest {
 
   @Test
   void refusesUpgradesWithoutTheSubprotocolTheTokenOrAnAllowedOrigin() throws Exception {
-    start(CorridorServer.builder().bearerToken("s3cret").allowedOrigins("https://app.example"));
+    start(newBuilder().bearerToken("s3cret").allowedOrigins("https://app.example"));
     try (RawClient c = new RawClient(server.url(), "chat", "s3cret", null)) {
       assertThat(c.failedWithStatus.get(5, TimeUnit.SECONDS)).isEqualTo(400);
     }
@@ -214,7 +219,7 @@ class CorridorServerTest {
 
   @Test
   void aHandlerThatThrowsAnErrorStillGetsItsPublishAnswered() throws Exception {
-    start(CorridorServer.builder().onPublish(p -> {
+    start(newBuilder().onPublish(p -> {
       throw new AssertionError("bug in the handler");
     }));
     try (RawClient c = new RawClient(server.url())) {
@@ -250,7 +255,7 @@ class CorridorServerTest {
   @Test
   void requestsAreAnsweredWhenTheirStageCompletes() throws Exception {
     CompletableFuture<Reply> later = new CompletableFuture<>();
-    start(CorridorServer.builder().onRequest(r -> switch (r.method()) {
+    start(newBuilder().onRequest(r -> switch (r.method()) {
       case "echo" -> CompletableFuture.completedFuture(Reply.ok(r.payload()));
       case "slow" -> later;
       case "broken" -> CompletableFuture.failedFuture(new RuntimeException("secret detail"));
@@ -280,7 +285,7 @@ class CorridorServerTest {
 
   @Test
   void publishedMessagesAreDeliveredInSequenceAndReplayedOnResume() throws Exception {
-    start(CorridorServer.builder().topicPolicy(POLICY).history(3, 1, TimeUnit.HOURS));
+    start(newBuilder().topicPolicy(POLICY).history(3, 1, TimeUnit.HOURS));
     ByteString token;
     long epoch;
     try (RawClient c = new RawClient(server.url())) {
@@ -315,7 +320,7 @@ class CorridorServerTest {
 
   @Test
   void aStoppedServerStartsAgainOnItsPortWithItsSessions() throws Exception {
-    start(CorridorServer.builder());
+    start(newBuilder());
     int port = server.port();
     ByteString token;
     try (RawClient c = new RawClient(server.url())) {
@@ -332,7 +337,7 @@ class CorridorServerTest {
 
   @Test
   void limitsCloseWithTheirCodes() throws Exception {
-    start(CorridorServer.builder().limits(4096, 10, 20_000, 100));
+    start(newBuilder().limits(4096, 10, 20_000, 100));
     try (RawClient c = new RawClient(server.url())) {
       c.hello("c1");
       c.sendRaw(new byte[8192]);
@@ -347,7 +352,7 @@ class CorridorServerTest {
       assertThat(c.awaitClose()).as("over the rate").isEqualTo(4029);
     }
     server.close();
-    start(CorridorServer.builder().limits(256 * 1024, 500, 0, 100));
+    start(newBuilder().limits(256 * 1024, 500, 0, 100));
     try (RawClient c = new RawClient(server.url())) {
       c.send(Envelope.newBuilder().setHello(dev.corridor.proto.v1.Hello.newBuilder().setClientId("c3")));
       assertThat(c.awaitClose()).as("a client that reads nothing of a full queue").isEqualTo(4008);
@@ -356,7 +361,7 @@ class CorridorServerTest {
 
   @Test
   void aConnectionHoldsAtMostMaxSubscriptions() throws Exception {
-    start(CorridorServer.builder().maxSubscriptions(2));
+    start(newBuilder().maxSubscriptions(2));
     try (RawClient c = new RawClient(server.url())) {
       c.hello("c1");
       c.send(subscribe("quotes.A"));
@@ -417,8 +422,8 @@ class CorridorServerTest {
 
   @Test
   void aCorridorClientMovesToTheNextNodeWhenItsNodeShutsDown() throws Exception {
-    start(CorridorServer.builder());
-    try (CorridorServer other = CorridorServer.builder().build()) {
+    start(newBuilder());
+    try (CorridorServer other = newBuilder().build()) {
       other.start();
       java.util.concurrent.BlockingQueue<String> connectedTo = new java.util.concurrent.LinkedBlockingQueue<>();
       dev.corridor.CorridorClient client = dev.corridor.CorridorClient.builder(server.url())

@@ -271,6 +271,64 @@ class RedisEngineTest {
   }
 
   @Test
+  void aPublishBeingHandledOnOneNodeHoldsTheClientsHelloElsewhereUntilItEndsOrItsNodeDies() throws Exception {
+    List<CompletableFuture<Void>> stages = new CopyOnWriteArrayList<>();
+    List<ClientPublish> onB = new CopyOnWriteArrayList<>();
+    CorridorServer a = node(redis, n -> n.onPublish(p -> {
+      CompletableFuture<Void> stage = new CompletableFuture<>();
+      stages.add(stage);
+      return stage;
+    }));
+    CorridorServer b = node(redis, n -> n.onPublish(p -> {
+      onB.add(p);
+      return PublishHandler.accepted();
+    }));
+    RawClient first = raw(a);
+    com.google.protobuf.ByteString token = first.hello("c1").getWelcome().getResumeToken();
+    first.send(publish(1, "orders", "one"));
+    await("handed to A's handler", () -> stages.size() == 1);
+    first.close(); // the connection is gone; A is alive and still handling it
+
+    RawClient early = raw(b);
+    early.send(Envelope.newBuilder().setHello(Hello.newBuilder().setClientId("c1").setResumeToken(token)));
+    Envelope wait = early.take(KindCase.ERROR);
+    assertThat(wait.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_OVERLOADED);
+    assertThat(wait.getError().getRetryable()).isTrue();
+    assertThat(early.awaitClose()).isEqualTo(1013);
+
+    stages.get(0).complete(null);
+    RawClient onTime = raw(b);
+    await("A's handling recorded", () -> {
+      try {
+        return redisSays("HGET", prefix + ":c:c1", "done").contains("1");
+      } catch (java.io.IOException e) {
+        return false;
+      }
+    });
+    Envelope welcome = onTime.hello("c1", token);
+    assertThat(welcome.getWelcome().getResumed()).isTrue();
+    assertThat(welcome.getWelcome().getLastClientSequence()).as("A's handling, told by B").isEqualTo(1);
+    onTime.close();
+
+    RawClient second = raw(a);
+    second.hello("c1", token);
+    second.send(publish(2, "orders", "two"));
+    await("the second handed to A's handler", () -> stages.size() == 2);
+    a.close(); // dies while handling it: its claim lapses with it
+
+    RawClient after = raw(b);
+    Envelope resumed = after.hello("c1", token);
+    assertThat(resumed.getWelcome().getLastClientSequence()).isEqualTo(1);
+    after.send(publish(2, "orders", "two"));
+    assertThat(after.take(KindCase.PUBLISH_ACK).getPublishAck().getCumulative()).isEqualTo(2);
+    assertThat(onB).singleElement().satisfies(p -> assertThat(p.clientSequence()).isEqualTo(2));
+  }
+
+  private static String redisSays(String... command) throws java.io.IOException {
+    return redis.command(command);
+  }
+
+  @Test
   void historyTrimmedPastAClientsPositionIsADiscontinuityNotASilentGap() throws Exception {
     CorridorServer a = node(redis, n -> n.history(5, 10, TimeUnit.MINUTES));
     CorridorServer b = node(redis, n -> n.history(5, 10, TimeUnit.MINUTES));
