@@ -214,7 +214,8 @@ public final class CorridorServer implements AutoCloseable {
    * which a client's LATEST subscription and its superseding rules go by. With the Redis engine
    * it returns once Redis has stored the message (a round trip).
    *
-   * @throws EngineUnavailableException if the engine's Redis cannot be reached: nothing was stored
+   * @throws EngineUnavailableException if the engine's Redis cannot be reached (nothing was
+   *     stored) or did not answer in time (it may have been)
    */
   public void publish(String topic, String key, byte[] payload) {
     Objects.requireNonNull(topic, "topic");
@@ -222,7 +223,7 @@ public final class CorridorServer implements AutoCloseable {
     try {
       engine.publish(topic, key, payload.clone());
     } catch (Backplane.Unavailable e) {
-      throw new EngineUnavailableException("the server's engine could not store the message", e);
+      throw new EngineUnavailableException("the server's engine did not confirm storing the message", e);
     }
   }
 

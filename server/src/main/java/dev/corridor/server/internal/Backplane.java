@@ -56,7 +56,11 @@ public interface Backplane extends AutoCloseable {
     SETTLED
   }
 
-  record Claim(Claimed state, long cumulative, @Nullable Error rejection) {}
+  /**
+   * A claim's outcome. {@code token} names a NEW claim (for {@link #release}); {@code elsewhere}:
+   * a PENDING one is being handled by another node, which will not tell this one when it is done.
+   */
+  record Claim(Claimed state, long cumulative, @Nullable Error rejection, String token, boolean elsewhere) {}
 
   /**
    * A client's ledger for a Welcome: every sequence up to {@code cumulative} is settled; the lowest
@@ -120,8 +124,8 @@ public interface Backplane extends AutoCloseable {
   long appendAndComplete(String clientKey, long sequence, String topic, String key, ByteString payload,
       long nowMillis);
 
-  /** Gives up a claim without settling it: the client's resend is handled afresh. */
-  void release(String clientKey, long sequence);
+  /** Gives up the claim {@code token} without settling it: the client's resend is handled afresh. */
+  void release(String clientKey, long sequence, String token);
 
   /** Fault injection: cuts every topic's history down to its newest {@code keep} messages. */
   void trimHistories(int keep);

@@ -135,19 +135,19 @@ public final class InMemoryBackplane implements Backplane {
       ClientSequences done = done(clientKey);
       if (done.isSettled(sequence)) {
         TreeMap<Long, Error> rejected = rejections.get(clientKey);
-        return new Claim(Claimed.SETTLED, done.cumulative, rejected == null ? null : rejected.get(sequence));
+        return new Claim(Claimed.SETTLED, done.cumulative, rejected == null ? null : rejected.get(sequence), "", false);
       }
       if (!pending.computeIfAbsent(clientKey, k -> new HashSet<>()).add(sequence)) {
-        return new Claim(Claimed.PENDING, done.cumulative, null);
+        return new Claim(Claimed.PENDING, done.cumulative, null, "", false);
       }
-      return new Claim(Claimed.NEW, done.cumulative, null);
+      return new Claim(Claimed.NEW, done.cumulative, null, "", false);
     }
   }
 
   @Override
   public long complete(String clientKey, long sequence, @Nullable Error rejection) {
     synchronized (lock) {
-      release(clientKey, sequence);
+      release(clientKey, sequence, "");
       ClientSequences done = done(clientKey);
       done.settle(sequence, config.dedupeWindow());
       if (rejection != null) {
@@ -169,7 +169,7 @@ public final class InMemoryBackplane implements Backplane {
   }
 
   @Override
-  public void release(String clientKey, long sequence) {
+  public void release(String clientKey, long sequence, String token) {
     synchronized (lock) {
       Set<Long> handling = pending.get(clientKey);
       if (handling != null && handling.remove(sequence) && handling.isEmpty()) pending.remove(clientKey);

@@ -286,6 +286,8 @@ public final class ProtocolEngine implements ServerFaults, Backplane.Listener {
     long lastSentMillis;
     Deliver pending;
     boolean flushScheduled;
+    /** While its replay is read: what the tail delivered meanwhile, sent after the replay. */
+    List<Deliver> held;
 
     Subscription(Subscribe s) {
       this.topic = s.getTopic();
@@ -596,10 +598,20 @@ public final class ProtocolEngine implements ServerFaults, Backplane.Listener {
         return null;
       }
       inFlight++;
+      return publishTask(p, clientId, key, refusal, late);
+    }
+
+    /** The handling of an acknowledged publish, counted in flight already; ends the count unless handed over. */
+    private Runnable publishTask(Publish p, String clientId, String key, @Nullable Refusal refusal, boolean late) {
+      long sequence = p.getClientSequence();
       return () -> {
         boolean handedOver = false;
+        boolean open;
+        synchronized (lock) {
+          open = !closed;
+        }
         try {
-          handedOver = handle(p, clientId, key, refusal, late);
+          handedOver = open && handle(p, clientId, key, refusal, late);
         } catch (Backplane.Unavailable e) {
           synchronized (lock) {
             metrics.drop(ServerMetrics.Drop.UNAVAILABLE);
@@ -635,6 +647,16 @@ public final class ProtocolEngine implements ServerFaults, Backplane.Listener {
           return false;
         }
         case PENDING -> {
+          if (claim.elsewhere()) {
+            // Another node is handling it and will tell the client's connection there, not this
+            // one: look again shortly, until it is settled (or its node is gone and it is ours).
+            synchronized (lock) {
+              if (closed) return false;
+              inFlight++;
+            }
+            timers.schedule(() -> work.execute(() -> publishTask(p, clientId, key, refusal, late).run()),
+                STORE_RETRY_MS, TimeUnit.MILLISECONDS);
+          }
           return false; // answered when its handling is over
         }
         case NEW -> { }
@@ -653,7 +675,7 @@ public final class ProtocolEngine implements ServerFaults, Backplane.Listener {
           cumulative = backplane.appendAndComplete(key, sequence, p.getTopic(), p.getKey(), p.getPayload(),
               clock.getAsLong());
         } catch (Backplane.Unavailable e) {
-          releaseLater(key, sequence);
+          releaseLater(key, sequence, claim.token());
           throw e;
         }
         synchronized (lock) {
@@ -727,17 +749,20 @@ public final class ProtocolEngine implements ServerFaults, Backplane.Listener {
     /**
      * Outside the lock: makes this connection a subscriber of {@code sub}'s topic from where this
      * node has delivered it, after replaying what followed {@code from} (null: no replay), and
-     * answers with Subscribed if {@code answer}.
+     * answers with Subscribed if {@code answer}. While the history is read, what the tail delivers
+     * is held back and sent after the replay, so that nothing falls between the two.
      */
     private void attach(Subscribe sub, @Nullable TopicPosition from, boolean answer) {
       String topic = sub.getTopic();
-      for (int attempt = 0; ; attempt++) {
+      Subscription s = new Subscription(sub);
+      long joinedAt;
+      long joinedEpoch;
+      while (true) {
         boolean watched;
         synchronized (lock) {
           watched = tails.containsKey(topic);
         }
         Backplane.Position position = watched ? null : backplane.position(topic);
-        Backplane.History history = from == null ? null : backplane.read(topic, from.getEpoch(), from.getSequence());
         synchronized (lock) {
           if (closed) return;
           Tail t = tails.get(topic);
@@ -747,19 +772,27 @@ public final class ProtocolEngine implements ServerFaults, Backplane.Listener {
             tails.put(topic, t);
             backplane.watch(topic, t.epoch, t.cursor);
           }
-          if (history != null && attempt < 5 && (history.position().epoch() != t.epoch
-              || history.position().nextSequence() - 1 < t.cursor)) {
-            continue; // this node delivered more than was read: read again
-          }
-          subscriptions.put(topic, new Subscription(sub));
+          if (from != null) s.held = new ArrayList<>();
+          subscriptions.put(topic, s);
           t.subscribers.add(this);
-          if (history != null) {
-            replayed(from, history, t, answer ? sub : null);
-          } else if (answer) {
-            subscribed(sub, t.epoch, t.cursor + 1);
+          if (from == null) {
+            if (answer) subscribed(sub, t.epoch, t.cursor + 1);
+            return;
           }
-          return;
+          joinedAt = t.cursor;
+          joinedEpoch = t.epoch;
         }
+        break;
+      }
+      // Read after joining: it holds everything up to joinedAt, which the tail had already seen.
+      Backplane.History history = backplane.read(topic, from.getEpoch(), from.getSequence());
+      synchronized (lock) {
+        if (closed || subscriptions.get(topic) != s) return;
+        replayed(from, history, history.position().epoch() == joinedEpoch ? joinedAt : Long.MAX_VALUE,
+            answer ? sub : null);
+        List<Deliver> held = s.held;
+        s.held = null;
+        for (Deliver d : held) deliver(s, d);
       }
     }
 
@@ -771,10 +804,6 @@ public final class ProtocolEngine implements ServerFaults, Backplane.Listener {
         long upTo = t != null && t.epoch == history.position().epoch() ? t.cursor : Long.MAX_VALUE;
         replayed(from, history, upTo, null);
       }
-    }
-
-    private void replayed(TopicPosition from, Backplane.History history, Tail t, @Nullable Subscribe answering) {
-      replayed(from, history, t.epoch == history.position().epoch() ? t.cursor : Long.MAX_VALUE, answering);
     }
 
     /** Caller holds the lock. Sends the replay of {@code history} up to {@code upTo}. */
@@ -856,6 +885,15 @@ public final class ProtocolEngine implements ServerFaults, Backplane.Listener {
     /** Delivers per the subscription's mode: LATEST with a max rate keeps only the newest. */
     private void deliver(Subscription s, Deliver d) {
       if (session == null || stalled) return;
+      if (s.held != null) {
+        if (s.held.size() >= config.maxOutgoingMessages()) {
+          metrics.drop(ServerMetrics.Drop.SLOW_CONSUMER);
+          fail(4008, "slow consumer: " + config.maxOutgoingMessages() + " messages queued");
+        } else {
+          s.held.add(d);
+        }
+        return;
+      }
       long now = clock.getAsLong();
       if (s.latest && s.minIntervalMillis > 0 && now - s.lastSentMillis < s.minIntervalMillis) {
         if (s.pending != null) metrics.drop(ServerMetrics.Drop.CONFLATED); // superseded unsent
@@ -932,12 +970,12 @@ public final class ProtocolEngine implements ServerFaults, Backplane.Listener {
   }
 
   /** Gives a claim back once the store answers again, so that the client's resend is taken afresh. */
-  private void releaseLater(String key, long sequence) {
+  private void releaseLater(String key, long sequence, String token) {
     timers.schedule(() -> work.execute(() -> {
       try {
-        backplane.release(key, sequence);
+        backplane.release(key, sequence, token);
       } catch (Backplane.Unavailable e) {
-        releaseLater(key, sequence);
+        releaseLater(key, sequence, token);
       }
     }), STORE_RETRY_MS, TimeUnit.MILLISECONDS);
   }

@@ -160,20 +160,22 @@ public final class RedisBackplane implements Backplane {
       if continuous then from = (after + 1) .. '-0' end
       return {epoch, nextSeq, oldest, continuous and 1 or 0, redis.call('XRANGE', KEYS[2], from, '+')}
       """);
-  /** KEYS ledger; ARGV sequence, node, node key prefix, ttl. */
+  /** KEYS ledger; ARGV sequence, claim token (node|n), node key prefix, ttl, node. */
   private static final Script CLAIM = new Script("""
       local c, seqText = KEYS[1], ARGV[1]
       local done = tonumber(redis.call('HGET', c, 'done') or '0')
       if tonumber(seqText) <= done or redis.call('HEXISTS', c, 'd:' .. seqText) == 1 then
-        return {1, done, redis.call('HGET', c, 'r:' .. seqText) or ''}
+        return {1, done, redis.call('HGET', c, 'r:' .. seqText) or '', 0}
       end
       local owner = redis.call('HGET', c, 'p:' .. seqText)
-      if owner and (owner == ARGV[2] or redis.call('EXISTS', ARGV[3] .. owner) == 1) then
-        return {2, done, ''}
+      if owner then
+        local ownerNode = string.match(owner, '^([^|]+)')
+        if ownerNode == ARGV[5] then return {2, done, '', 0} end
+        if redis.call('EXISTS', ARGV[3] .. ownerNode) == 1 then return {2, done, '', 1} end
       end
       redis.call('HSET', c, 'p:' .. seqText, ARGV[2])
       redis.call('PEXPIRE', c, ARGV[4])
-      return {0, done, ''}
+      return {0, done, '', 0}
       """);
   /** KEYS ledger; ARGV sequence, rejection ('' for none), window, ttl. */
   private static final Script COMPLETE = new Script(LIB
@@ -198,13 +200,13 @@ public final class RedisBackplane implements Backplane {
         local r = tonumber(string.match(f, '^r:(%d+)$') or '')
         if r and (low == 0 or r < low) then low = r end
         if string.match(f, '^p:%d+$') then
-          if redis.call('EXISTS', ARGV[1] .. all[i + 1]) == 1 then pending = pending + 1
+          if redis.call('EXISTS', ARGV[1] .. string.match(all[i + 1], '^([^|]+)')) == 1 then pending = pending + 1
           else redis.call('HDEL', c, f) end
         end
       end
       return {done, low, pending}
       """);
-  /** KEYS ledger; ARGV sequence, node. */
+  /** KEYS ledger; ARGV sequence, claim token. */
   private static final Script RELEASE = new Script("""
       if redis.call('HGET', KEYS[1], 'p:' .. ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[1], 'p:' .. ARGV[1]) end
       return 0
@@ -219,6 +221,8 @@ public final class RedisBackplane implements Backplane {
   private final byte[] wakeKey;
   /** Watched topics: the tail's cursor in each (the last sequence told, in its epoch). */
   private final Map<String, Cursor> watched = new ConcurrentHashMap<>();
+  /** Numbers this node's claims, so that a claim given back is that one and no later one. */
+  private final java.util.concurrent.atomic.AtomicLong claims = new java.util.concurrent.atomic.AtomicLong();
   private volatile Listener listener = d -> { };
   private volatile boolean running;
 
@@ -403,8 +407,16 @@ public final class RedisBackplane implements Backplane {
 
   @Override
   public Claim claim(String clientKey, long sequence) {
-    List<Object> r = eval(CLAIM, keys(key("c:" + clientKey)), number(sequence), bytes(node), bytes(prefix + "n:"),
-        number(LEDGER_TTL_MILLIS));
+    String token = node + "|" + claims.incrementAndGet();
+    List<Object> r;
+    try {
+      r = eval(CLAIM, keys(key("c:" + clientKey)), number(sequence), bytes(token), bytes(prefix + "n:"),
+          number(LEDGER_TTL_MILLIS), bytes(node));
+    } catch (Unavailable e) {
+      // It may have run in Redis all the same (a timeout): give it back once Redis answers.
+      releaseLater(clientKey, sequence, token);
+      throw e;
+    }
     Claimed state = switch ((int) longOf(r.get(0))) {
       case 0 -> Claimed.NEW;
       case 1 -> Claimed.SETTLED;
@@ -419,7 +431,18 @@ public final class RedisBackplane implements Backplane {
         // Not ours: answered as accepted.
       }
     }
-    return new Claim(state, longOf(r.get(1)), error);
+    return new Claim(state, longOf(r.get(1)), error, token, longOf(r.get(3)) == 1);
+  }
+
+  private void releaseLater(String clientKey, long sequence, String token) {
+    if (!running) return;
+    timers.schedule(() -> {
+      try {
+        release(clientKey, sequence, token);
+      } catch (Unavailable again) {
+        releaseLater(clientKey, sequence, token);
+      }
+    }, 200, TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -441,8 +464,8 @@ public final class RedisBackplane implements Backplane {
   }
 
   @Override
-  public void release(String clientKey, long sequence) {
-    evalValue(RELEASE, keys(key("c:" + clientKey)), number(sequence), bytes(node));
+  public void release(String clientKey, long sequence, String token) {
+    evalValue(RELEASE, keys(key("c:" + clientKey)), number(sequence), bytes(token));
   }
 
   @Override
