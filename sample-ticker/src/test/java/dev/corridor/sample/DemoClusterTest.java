@@ -4,15 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corridor.ConnectionState;
 import dev.corridor.CorridorClient;
+import dev.corridor.Discontinuity;
 import dev.corridor.Message;
 import dev.corridor.MessageListener;
-import dev.corridor.Discontinuity;
+import dev.corridor.sample.server.NodeRotation;
 import dev.corridor.sample.ticker.EndpointNotes;
 import dev.corridor.sample.ticker.TickerClient;
 import dev.corridor.sample.ticker.TickerModel;
 import dev.corridor.sample.ticker.TickerSummary;
-import dev.corridor.sample.server.NodeRotation;
 import dev.corridor.testing.FakeTime;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,8 +32,10 @@ import org.junit.jupiter.api.Test;
  * The cluster mode end to end on a real Redis ({@link RedisFixture}): three nodes started as
  * {@code --redis} starts them, the ticker with every node as an endpoint, the rotation (in virtual
  * time) crashing the node the ticker is on. The ticker moves to another node and its trades go
- * on, in order, with no duplicate and no gap. Real sockets and a real Redis: the waits are bounded
- * and wait for conditions, never prove anything by sleeping.
+ * on, in order, with no duplicate and no gap. Also {@code --server --redis} (the nodes only, on
+ * consecutive ports from {@code --port}) and a Redis outage (the feed pauses, and resumes). Real
+ * sockets and a real Redis: the waits are bounded and wait for conditions, never prove anything by
+ * sleeping.
  */
 class DemoClusterTest {
   private final List<AutoCloseable> closing = new ArrayList<>();
@@ -126,6 +134,44 @@ class DemoClusterTest {
     time.advanceBy(NodeRotation.DOWN_MILLIS, TimeUnit.MILLISECONDS);
     assertThat(cluster.nodes().get(0).isRunning()).isTrue();
     assertThat(log).endsWith("node 1 back");
+  }
+
+  /** A port P with P, P+1 and P+2 free on the loopback interface just now. */
+  private static int threeFreePorts() throws Exception {
+    for (int attempt = 0; attempt < 20; attempt++) {
+      int p;
+      try (ServerSocket probe = new ServerSocket(0)) {
+        p = probe.getLocalPort();
+      }
+      if (p > 65533) continue;
+      try (ServerSocket a = new ServerSocket(p + 1, 1, InetAddress.getLoopbackAddress());
+          ServerSocket b = new ServerSocket(p + 2, 1, InetAddress.getLoopbackAddress())) {
+        return p;
+      } catch (IOException taken) {
+        // try another
+      }
+    }
+    throw new AssertionError("no three consecutive free ports");
+  }
+
+  @Test
+  void serverModeListsEveryNodeOnConsecutivePortsFromPort() throws Exception {
+    RedisFixture redis = closing(RedisFixture.start());
+    int port = threeFreePorts();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = TickerMain.run(new String[] {"--server", "--redis", redis.uri(), "--port", String.valueOf(port),
+        "--symbols", "AAPL", "--duration", "1"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), false);
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+    assertThat(code).isEqualTo(TickerMain.OK);
+    assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Corridor demo feed: 3 nodes on Redis "
+        + redis.uri().substring("redis://".length()) + " (keys corridor-demo:*), chaos on node 1: off, node rotation "
+        + "every 15 s, seed 42. Ctrl-C to stop.\n"
+        + "  node 1  ws://127.0.0.1:" + port + "/v1\n"
+        + "  node 2  ws://127.0.0.1:" + (port + 1) + "/v1\n"
+        + "  node 3  ws://127.0.0.1:" + (port + 2) + "/v1\n"
+        + String.join("\n", Topics.catalog(List.of("AAPL"))));
   }
 
   @Test
