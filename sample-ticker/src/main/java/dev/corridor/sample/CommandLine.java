@@ -34,7 +34,19 @@ final class CommandLine {
     long durationSeconds = -1;
     boolean json;
     boolean help;
+    /** {@code --redis}: the Redis URI the nodes share; null for one node in memory. */
+    String redis;
+    /** {@code --nodes}: how many nodes run on {@link #redis}. */
+    int nodes = DEFAULT_NODES;
+    boolean nodesGiven;
+    /** {@code --no-rotation}: leave the nodes up (no node is stopped and started in turn). */
+    boolean noRotation;
   }
+
+  /** Nodes started with {@code --redis} when {@code --nodes} is not given. */
+  static final int DEFAULT_NODES = 3;
+  /** The most nodes {@code --nodes} accepts. */
+  static final int MAX_NODES = 9;
 
   /** A command-line mistake, with the fix. */
   static final class UsageException extends Exception {
@@ -64,6 +76,12 @@ final class CommandLine {
         case "--plain" -> o.plain = true;
         case "--duration" -> o.durationSeconds = intValue(args, ++i, a, 1, 86_400, "--duration 30");
         case "--json" -> o.json = true;
+        case "--redis" -> o.redis = redisUri(value(args, ++i, a));
+        case "--nodes" -> {
+          o.nodes = intValue(args, ++i, a, 1, MAX_NODES, "--nodes 3");
+          o.nodesGiven = true;
+        }
+        case "--no-rotation" -> o.noRotation = true;
         case "--help", "-h" -> o.help = true;
         default -> throw new UsageException("unknown option " + a, "run with --help to see the options");
       }
@@ -75,6 +93,20 @@ final class CommandLine {
     if (o.connect != null && !o.chaos.isEmpty()) {
       throw new UsageException("--chaos acts on the embedded feed, and --connect runs without one",
           "drop --connect, or start the feed with --server --chaos ... and --connect to it");
+    }
+    if (o.redis != null && o.connect != null) {
+      throw new UsageException("--redis starts nodes of the feed, and --connect runs without one",
+          "drop --connect to run the nodes and the ticker, or start the nodes with --server --redis URI "
+          + "and --connect to one of them");
+    }
+    if (o.redis == null && (o.nodesGiven || o.noRotation)) {
+      String option = o.nodesGiven ? "--nodes" : "--no-rotation";
+      throw new UsageException(option + " applies to the nodes that --redis starts, and there is no --redis",
+          "add --redis redis://127.0.0.1:6379, or drop " + option);
+    }
+    if (o.redis != null && o.port != 0 && o.port + o.nodes - 1 > 65535) {
+      throw new UsageException("--port " + o.port + " leaves no room for " + o.nodes + " nodes (ports "
+          + o.port + " to " + (o.port + o.nodes - 1) + ")", "use a lower --port, or --port 0 for free ports");
     }
     if (o.connect != null) {
       try {
@@ -105,6 +137,27 @@ final class CommandLine {
       throw new UsageException(option + " " + v + " is not a number from " + min + " to " + max,
           "write e.g. " + example);
     }
+  }
+
+  /**
+   * {@code --redis}: a {@code redis://} or {@code rediss://} URI with a host. Never echoes a
+   * password: a URI that carries one is not repeated in the message.
+   */
+  private static String redisUri(String value) throws UsageException {
+    String fix = "write e.g. --redis redis://127.0.0.1:6379 (rediss:// for TLS; a password and a database "
+        + "as in redis://:password@host:6379/0)";
+    String shown = value.contains("@") ? "URI" : value;
+    if (!value.startsWith("redis://") && !value.startsWith("rediss://")) {
+      throw new UsageException("--redis " + shown + " is not a redis:// or rediss:// URI", fix);
+    }
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(value);
+    } catch (java.net.URISyntaxException e) {
+      throw new UsageException("--redis " + shown + " is not a valid URI", fix);
+    }
+    if (uri.getHost() == null) throw new UsageException("--redis " + shown + " names no host", fix);
+    return value;
   }
 
   /** The longest symbol accepted. */
@@ -168,9 +221,16 @@ final class CommandLine {
       "  (no options)           embedded demo feed + live ticker",
       "  --server               run only the demo feed and list its topics (use --port to fix its port)",
       "  --connect URL          run only the ticker, against any Corridor protocol v1 server",
+      "  --redis URI            " + DEFAULT_NODES + " feed nodes sharing one Redis + the ticker failing over between them",
+      "                         (with --server: only the nodes, listing their URLs)",
       "",
       "Feed:   --host H  --port N (0: a free one)  --token T  --origin O  --rate N (updates/s/symbol)  --burst",
-      "        --chaos " + CHAOS_NAMES.replace(", ", ","),
+      "        --chaos " + CHAOS_NAMES.replace(", ", ",") + " (with --redis: on node 1)",
+      "Nodes:  --redis redis://127.0.0.1:6379 (or rediss://)  --nodes N (1-" + MAX_NODES + ", default " + DEFAULT_NODES
+          + "; --port P: P, P+1, ...)",
+      "        --no-rotation (default: every " + dev.corridor.sample.server.NodeRotation.PERIOD_MILLIS / 1000
+          + " s a node crashes, and starts again " + dev.corridor.sample.server.NodeRotation.DOWN_MILLIS / 1000
+          + " s later)",
       "Ticker: --symbols AAPL,MSFT  --token T  --plain (one status line per second)",
       "        --duration S (exit after S seconds with a summary; Ctrl-C prints it too)",
       "        --json (the summary as JSON; on a pipe it needs --duration)",

@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * The embedded demo feed: market data, the Corridor server and the chaos
  * controller, wired together and started. Closing it stops everything.
  */
-public final class DemoServer implements AutoCloseable {
+public final class DemoServer implements DemoFeed {
   private final ScheduledThreadPoolExecutor timers;
   private final MarketFeed market;
   private final CorridorServer server;
@@ -60,14 +60,21 @@ public final class DemoServer implements AutoCloseable {
     return server.url();
   }
 
+  @Override
+  public java.util.List<String> urls() {
+    return java.util.List.of(url());
+  }
+
   public CorridorServer server() {
     return server;
   }
 
+  @Override
   public MarketFeed market() {
     return market;
   }
 
+  @Override
   public Chaos chaos() {
     return chaos;
   }

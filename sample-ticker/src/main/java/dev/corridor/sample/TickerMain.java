@@ -7,14 +7,18 @@ import dev.corridor.StateChange;
 import dev.corridor.sample.CommandLine.Options;
 import dev.corridor.sample.CommandLine.UsageException;
 import dev.corridor.sample.market.MarketFeed;
+import dev.corridor.sample.server.NodeRotation;
 import dev.corridor.server.CorridorServer;
+import dev.corridor.sample.ticker.EndpointNotes;
 import dev.corridor.sample.ticker.PlainReporter;
 import dev.corridor.sample.ticker.TerminalUi;
 import dev.corridor.sample.ticker.TickerClient;
 import dev.corridor.sample.ticker.TickerModel;
 import java.io.PrintStream;
 import java.net.BindException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -26,9 +30,11 @@ import org.jline.terminal.TerminalBuilder;
 /**
  * The sample's entry point. With no options: an embedded demo feed on a free loopback port and
  * the live ticker against it. {@code --server}: the feed only, listing its topics.
- * {@code --connect URL}: the ticker only, against any protocol v1 server. Bad input
- * ({@link CommandLine}) and a feed that cannot listen get one line saying what is wrong and how to
- * fix it, and a non-zero exit.
+ * {@code --connect URL}: the ticker only, against any protocol v1 server. {@code --redis URI}:
+ * several nodes of the feed sharing one Redis, and the ticker with every node as an endpoint,
+ * failing over while the nodes go down in turn ({@code --server --redis URI}: the nodes only).
+ * Bad input ({@link CommandLine}), a feed that cannot listen and a Redis that cannot be reached
+ * get one line saying what is wrong and how to fix it, and a non-zero exit.
  */
 public final class TickerMain {
   /** Exit codes. */
@@ -101,17 +107,36 @@ public final class TickerMain {
       return OK;
     }
     TickerModel model = new TickerModel();
-    DemoServer server = null;
+    DemoFeed feed = null;
     try {
       if (o.connect == null) {
+        java.util.function.Consumer<String> log = o.serverOnly ? out::println : model::note;
         try {
-          server = startServer(o, o.serverOnly ? out::println : model::note);
+          feed = o.redis != null ? startCluster(o, log) : startServer(o, log);
         } catch (UsageException e) {
           err.println("error: " + e.getMessage());
           return USAGE;
+        } catch (Unreachable e) {
+          err.println("error: " + e.getMessage());
+          return CANNOT_CONNECT;
         }
       }
+      if (o.serverOnly && feed instanceof DemoCluster cluster) {
+        out.println("Corridor demo feed: " + cluster.nodes().size() + (cluster.nodes().size() == 1 ? " node" : " nodes")
+            + " on Redis " + redisAddress(o.redis) + " (keys " + DemoCluster.KEY_PREFIX + ":*)"
+            + (o.token != null ? ", token required" : "") + ", chaos on node 1: " + cluster.chaos().describe()
+            + ", node rotation " + (o.noRotation ? "off" : "every " + NodeRotation.PERIOD_MILLIS / 1000 + " s")
+            + ", seed " + o.seed + ". Ctrl-C to stop.");
+        List<String> urls = cluster.urls();
+        for (int i = 0; i < urls.size(); i++) out.println("  node " + (i + 1) + "  " + urls.get(i));
+        for (String line : Topics.catalog(cluster.market().symbols())) out.println(line);
+        out.flush();
+        if (!o.noRotation) cluster.rotate(null);
+        waitFor(o.durationSeconds);
+        return OK;
+      }
       if (o.serverOnly) {
+        DemoServer server = (DemoServer) feed;
         out.println("Corridor demo feed on " + server.url() + (o.token != null ? " (token required)" : "")
             + ", chaos: " + server.chaos().describe() + ", seed " + o.seed + ". Ctrl-C to stop.");
         for (String line : Topics.catalog(server.market().symbols())) out.println(line);
@@ -119,19 +144,28 @@ public final class TickerMain {
         waitFor(o.durationSeconds);
         return OK;
       }
-      return runTicker(o, server != null ? server.url() : o.connect, server, model, out, err, tty, hooks);
+      return runTicker(o, feed != null ? feed.urls() : List.of(o.connect), feed, model, out, err, tty, hooks);
     } catch (Exception e) {
       err.println("error: " + e.getClass().getSimpleName() + ": " + e.getMessage() + ". Fix: check the "
           + "options (--help lists them); if this persists, report it with the command line");
       return 1;
     } finally {
-      if (server != null) {
+      if (feed != null) {
         try {
-          server.close();
+          feed.close();
         } catch (Exception ignored) {
           // exiting anyway
         }
       }
+    }
+  }
+
+  /** Something the feed needs cannot be reached (Redis); the message says what, and the fix. */
+  static final class Unreachable extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Unreachable(String problem, String fix) {
+      super(problem + ". Fix: " + fix);
     }
   }
 
@@ -144,13 +178,9 @@ public final class TickerMain {
     CorridorServer.Builder config = CorridorServer.builder().host(o.host).port(o.port)
         .allowedOrigins(o.origins.toArray(new String[0]));
     if (o.token != null) config.bearerToken(o.token);
-    Map<String, Double> watchlist = new LinkedHashMap<>();
-    for (String s : o.symbols) {
-      watchlist.put(s, MarketFeed.DEFAULT_WATCHLIST.getOrDefault(s, 50.0 + Math.abs(s.hashCode() % 400)));
-    }
     DemoServer server;
     try {
-      server = DemoServer.start(config, watchlist, o.rate, o.seed, log);
+      server = DemoServer.start(config, watchlist(o), o.rate, o.seed, log);
     } catch (java.io.IOException e) {
       UsageException explained = bindFailure(o, e);
       if (explained != null) throw explained;
@@ -161,8 +191,75 @@ public final class TickerMain {
     return server;
   }
 
+  /**
+   * Starts {@code o.nodes} nodes of the feed on the Redis at {@code o.redis} (node i on
+   * {@code --port} + i, or on free ports), the ticker's endpoints. Chaos modes from {@code --chaos}
+   * are switched on (on node 1); the rotation is started by the caller.
+   *
+   * @throws Unreachable when Redis cannot be reached
+   * @throws UsageException when a node cannot listen where {@code --host} and {@code --port} say
+   */
+  static DemoCluster startCluster(Options o, java.util.function.Consumer<String> log) throws Exception {
+    List<CorridorServer.Builder> nodes = new ArrayList<>();
+    for (int i = 0; i < o.nodes; i++) {
+      CorridorServer.Builder b = CorridorServer.builder().host(o.host).port(o.port == 0 ? 0 : o.port + i)
+          .allowedOrigins(o.origins.toArray(new String[0]));
+      if (o.token != null) b.bearerToken(o.token);
+      nodes.add(b);
+    }
+    DemoCluster cluster;
+    try {
+      cluster = DemoCluster.start(o.redis, nodes, watchlist(o), o.rate, o.seed, log);
+    } catch (DemoCluster.NodeFailure e) {
+      Unreachable redis = redisFailure(o, e);
+      if (redis != null) throw redis;
+      UsageException explained = bindFailure(o, o.port == 0 ? 0 : o.port + e.node, e);
+      if (explained != null) throw explained;
+      throw e;
+    }
+    cluster.market().burst(o.burst);
+    for (ChaosControl.Mode m : o.chaos) cluster.chaos().set(m, true);
+    return cluster;
+  }
+
+  /** {@code host:port} of a Redis URI: never its password. */
+  static String redisAddress(String redisUri) {
+    java.net.URI uri = java.net.URI.create(redisUri);
+    return uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort());
+  }
+
+  /** Why the nodes cannot reach Redis, with the fix; null if the failure is not the Redis client's. */
+  static Unreachable redisFailure(Options o, Throwable e) {
+    boolean redis = false;
+    Throwable deepest = e;
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c.getClass().getName().startsWith("io.lettuce.")) redis = true;
+      deepest = c;
+    }
+    if (!redis) return null;
+    java.net.URI uri = java.net.URI.create(o.redis);
+    int port = uri.getPort() < 0 ? 6379 : uri.getPort();
+    String why = deepest.getMessage() == null ? deepest.getClass().getSimpleName() : deepest.getMessage();
+    return new Unreachable("cannot reach Redis at " + redisAddress(o.redis) + " (" + why + ")",
+        "start one with `redis-server --port " + port + " --save '' --appendonly no`, or pass --redis URI");
+  }
+
+  /** The {@code --symbols} with their starting prices: the default watchlist's, else one from the name. */
+  private static Map<String, Double> watchlist(Options o) {
+    Map<String, Double> watchlist = new LinkedHashMap<>();
+    for (String s : o.symbols) {
+      watchlist.put(s, MarketFeed.DEFAULT_WATCHLIST.getOrDefault(s, 50.0 + Math.abs(s.hashCode() % 400)));
+    }
+    return watchlist;
+  }
+
   /** Why the feed cannot listen on {@code --host}/{@code --port}, with the fix; null if unknown. */
   static UsageException bindFailure(Options o, Throwable e) {
+    return bindFailure(o, o.port, e);
+  }
+
+  /** Why the feed cannot listen on {@code --host} and {@code port}, with the fix; null if unknown. */
+  static UsageException bindFailure(Options o, int port, Throwable e) {
     for (Throwable c = e; c != null; c = c.getCause()) {
       String message = String.valueOf(c.getMessage());
       if (c instanceof java.nio.channels.UnresolvedAddressException
@@ -175,7 +272,7 @@ public final class TickerMain {
             "use --host 127.0.0.1 (this machine only) or --host 0.0.0.0 (every interface)");
       }
       if (c instanceof BindException) {
-        return new UsageException("port " + o.port + " on " + o.host + " is in use",
+        return new UsageException("port " + port + " on " + o.host + " is in use",
             "choose another with --port, or --port 0 for a free one");
       }
     }
@@ -187,26 +284,36 @@ public final class TickerMain {
    * half-open link is found in about 8 s), and reconnect jitter drawn from {@code --seed}.
    */
   static CorridorClient.Builder clientBuilder(Options o, String url) {
-    return TickerClient.builder(url, o.token, null)
+    return clientBuilder(o, List.of(url));
+  }
+
+  /** As {@link #clientBuilder(Options, String)}, with {@code urls} as the endpoints, in order. */
+  static CorridorClient.Builder clientBuilder(Options o, List<String> urls) {
+    return TickerClient.builder(urls.get(0), o.token, null)
+        .endpoints(urls)
         .heartbeatInterval(5, TimeUnit.SECONDS)
         .pongTimeout(3, TimeUnit.SECONDS)
         .random(Seeds.of(o.seed).clientRandom());
   }
 
-  private static int runTicker(Options o, String url, DemoServer server, TickerModel model, PrintStream out,
+  private static int runTicker(Options o, List<String> urls, DemoFeed feed, TickerModel model, PrintStream out,
       PrintStream err, boolean tty, ShutdownHooks hooks) throws Exception {
-    TickerClient ticker = new TickerClient(clientBuilder(o, url), model);
+    TickerClient ticker = new TickerClient(clientBuilder(o, urls), model);
     try {
+      if (feed instanceof DemoCluster) {
+        ticker.client().addStateListener(new EndpointNotes(urls, ticker.client()::endpoint, model::note));
+      }
       StateChange first = ticker.start(o.symbols, FIRST_CONNECT_MILLIS).join();
       if (first.current() != ConnectionState.CONNECTED) {
-        err.println("error: " + explain(url, first.current(), first));
+        err.println("error: " + explain(urls.size() == 1 ? urls.get(0) : String.join(", ", urls), first.current(), first));
         return CANNOT_CONNECT;
       }
+      if (feed instanceof DemoCluster cluster && !o.noRotation) cluster.rotate(ticker.client()::endpoint);
       PlainReporter reporter = new PlainReporter(model, out);
       Terminal terminal = tty && !o.plain ? TerminalBuilder.builder().system(true).build() : null;
       if (terminal != null && TerminalUi.supports(terminal)) {
         try {
-          TerminalUi ui = new TerminalUi(terminal, ticker, server != null ? server.chaos() : null);
+          TerminalUi ui = new TerminalUi(terminal, ticker, feed != null ? feed.chaos() : null);
           if (o.durationSeconds > 0) stopAfter(o.durationSeconds, ui::stop);
           ui.run();
         } finally {

@@ -41,6 +41,20 @@ class DocsTest {
   }
 
   @Test
+  void theDocsGiveTheRotationsTimesAndTheDefaultNumberOfNodes() throws Exception {
+    long period = dev.corridor.sample.server.NodeRotation.PERIOD_MILLIS / 1000;
+    long down = dev.corridor.sample.server.NodeRotation.DOWN_MILLIS / 1000;
+    String doc = read("docs/sample.md").replaceAll("\\s+", " ");
+    assertThat(doc).contains("Every " + period + " s one node crashes", down + " s later it starts again",
+        "`--nodes N` nodes (1 to " + CommandLine.MAX_NODES + ", default " + CommandLine.DEFAULT_NODES + ")",
+        "keyPrefix(\"" + DemoCluster.KEY_PREFIX + "\")");
+    String readme = read("README.md").replaceAll("\\s+", " ");
+    assertThat(readme).contains("Every " + period + " s the node the ticker is on crashes", "comes back " + down
+        + " s later", "default three");
+    assertThat(CommandLine.DEFAULT_NODES).isEqualTo(3);
+  }
+
+  @Test
   void everySampleCommandInTheReadmeAndTheSampleDocParses() throws Exception {
     List<String[]> commands = new ArrayList<>();
     for (String path : List.of("README.md", "docs/sample.md")) {
