@@ -137,6 +137,7 @@ class DemoClusterTest {
   }
 
   /** A port P with P, P+1 and P+2 free on the loopback interface just now. */
+  @SuppressWarnings("try") // the sockets only hold the ports while they are checked
   private static int threeFreePorts() throws Exception {
     for (int attempt = 0; attempt < 20; attempt++) {
       int p;

@@ -119,6 +119,7 @@ class NodeRotationTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the squatter only holds the port
   void aNodeThatCannotListenAgainIsRetriedAndTheNextTurnWaitsForIt() throws Exception {
     nodes(2);
     rotation(null);

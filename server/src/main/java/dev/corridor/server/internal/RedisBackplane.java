@@ -510,7 +510,7 @@ public final class RedisBackplane implements Backplane {
         for (Map.Entry<String, Cursor> e : watched.entrySet()) {
           offsets.add(XReadArgs.StreamOffset.from(key("x:" + e.getKey()), e.getValue().sequence() + "-0"));
         }
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"})
         XReadArgs.StreamOffset<byte[]>[] all = offsets.toArray(new XReadArgs.StreamOffset[0]);
         List<StreamMessage<byte[], byte[]>> messages =
             reader.xread(XReadArgs.Builder.block(BLOCK_MILLIS).count(1_000), all);
