@@ -134,7 +134,9 @@ public final class Report {
         + "## Reading the results\n\n"
         + "What was profiled and changed where a target was missed, with before and after figures, "
         + "and what is still missed and why: [benchmarks-notes.md](benchmarks-notes.md).\n";
-    Files.writeString(docs.resolve("benchmarks.md"), md);
+    // The scale-out run writes its own section (ScaleRun --docs); a full report keeps it.
+    String scale = dev.corridor.bench.scale.ScaleRun.existingSection(docs.resolve("benchmarks.md"));
+    Files.writeString(docs.resolve("benchmarks.md"), scale.isEmpty() ? md : md + "\n" + scale);
   }
 
   static String machine() {
